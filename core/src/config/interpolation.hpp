@@ -1,0 +1,28 @@
+// ${...} interpolation: node references (absolute, relative), ${now:fmt}, ${hydra:key},
+// ${oc.env:VAR[,default]}, ${oc.select:key[,default]}, inside strings too, \${ escapes.
+#pragma once
+
+#include <hydra/config.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace hydra::internal {
+
+struct ResolveOptions {
+  // One clock reading per run, so every ${now:...} of a run agrees.
+  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+  // Lenient: an interpolation that cannot be resolved (e.g. a ??? value) stays as written.
+  // Strict: it is a UserError naming the key.
+  bool strict = true;
+};
+
+// A copy of `node` with every interpolation resolved against `root`. `node_key` is the full
+// key of `node` inside `root` ("" for the root itself), for relative references and errors.
+Config resolve(const Config& root, const Config& node, const std::string& node_key, const ResolveOptions& options);
+
+inline Config resolve_all(const Config& root, const ResolveOptions& options) {
+  return resolve(root, root, "", options);
+}
+
+}  // namespace hydra::internal
