@@ -28,7 +28,7 @@ inline const char* to_string(NodeKind kind) {
     case NodeKind::Map: return "map";
     case NodeKind::Sequence: return "sequence";
     case NodeKind::Null: return "null";
-    case NodeKind::Missing: return "missing value (???)";
+    case NodeKind::Missing: return "missing value";
     case NodeKind::String: return "string";
     case NodeKind::Int: return "int";
     case NodeKind::Float: return "float";
