@@ -1,0 +1,98 @@
+#include "callbacks/callback_chain.hpp"
+
+#include "util/errors.hpp"
+#include "util/exceptions.hpp"
+
+#include <hydra/logging.hpp>
+
+
+namespace hydra::internal {
+namespace {
+
+std::string describe(const Config& node) {
+  if (node.data().is_scalar()) return "'" + node.data().text() + "'";
+  return to_string(node.data().kind());
+}
+
+}  // namespace
+
+CallbackChain CallbackChain::create(const Config& callbacks, PluginRegistry& registry, bool strict_all) {
+  CallbackChain chain;
+  if (callbacks.data().kind() == NodeKind::Null) return chain;
+  if (!is_map(callbacks))
+    throw UserError("hydra.callbacks must be a map (name: {_target_: module.Class, ...}), got a " +
+                    std::string(to_string(callbacks.data().kind())));
+  for (const auto& [key, node] : callbacks) {
+    std::string full_key = "hydra.callbacks." + key;
+    // `name: null` switches a callback off (`hydra.callbacks.x=null`), like removing it.
+    if (node.data().kind() == NodeKind::Null) continue;
+    if (!is_map(node))
+      throw UserError("Callback " + full_key + " must be a map with a _target_, got " + describe(node) +
+                      "\nfull_key: " + full_key);
+    auto target = node.get_child_optional("_target_");
+    if (!target || target->data().kind() != NodeKind::String)
+      throw UserError("Callback " + full_key + " has no _target_; add `_target_: module.ClassName`\nfull_key: " +
+                      full_key);
+    bool strict = strict_all;
+    if (auto flag = node.get_child_optional("_strict_")) {
+      auto value = flag->get_value_optional<bool>();
+      if (!value) throw UserError(full_key + "._strict_ must be true or false, got " + describe(*flag));
+      strict = strict || *value;
+    }
+    Config params = node;
+    params.erase("_target_");
+    params.erase("_strict_");
+    const std::string& target_name = target->data().text();
+    Entry entry;
+    entry.key = key;
+    entry.type_name = target_name.substr(target_name.rfind('.') + 1);
+    entry.strict = strict;
+    entry.callback = registry.create_callback(target_name, params, full_key);
+    chain.entries_.push_back(std::move(entry));
+  }
+  return chain;
+}
+
+template <class Call>
+void CallbackChain::notify(const char* hook, bool reverse, Call&& call) {
+  auto run_one = [&](Entry& entry) {
+    try {
+      call(*entry.callback);
+    } catch (...) {
+      auto [type, message] = describe_current_exception();
+      std::string text = "Callback " + entry.type_name + "." + hook + " raised " + type + ": " + message;
+      if (entry.strict) {
+        get_logger("hydra")->error("{} (strict)", text);
+        failures_.push_back({entry.type_name + "." + hook, type, message});
+      } else {
+        get_logger("hydra")->warn("{}", text);
+      }
+    }
+  };
+  if (reverse) {
+    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) run_one(*it);
+  } else {
+    for (auto& entry : entries_) run_one(entry);
+  }
+}
+
+void CallbackChain::on_run_start(const Config& config, const RunInfo& run) {
+  notify("on_run_start", false, [&](Callback& c) { c.on_run_start(config, run); });
+}
+void CallbackChain::on_run_end(const Config& config, const RunInfo& run) {
+  notify("on_run_end", true, [&](Callback& c) { c.on_run_end(config, run); });
+}
+void CallbackChain::on_multirun_start(const Config& config, const RunInfo& run) {
+  notify("on_multirun_start", false, [&](Callback& c) { c.on_multirun_start(config, run); });
+}
+void CallbackChain::on_multirun_end(const Config& config, const RunInfo& run) {
+  notify("on_multirun_end", true, [&](Callback& c) { c.on_multirun_end(config, run); });
+}
+void CallbackChain::on_job_start(const Config& config, const TaskFunction& task) {
+  notify("on_job_start", false, [&](Callback& c) { c.on_job_start(config, task); });
+}
+void CallbackChain::on_job_end(const Config& config, const JobReturn& job_return) {
+  notify("on_job_end", true, [&](Callback& c) { c.on_job_end(config, job_return); });
+}
+
+}  // namespace hydra::internal

@@ -1,0 +1,184 @@
+#include "job/job_runner.hpp"
+
+#include "config/interpolation.hpp"
+#include "logging/log_manager.hpp"
+#include "util/errors.hpp"
+#include "util/exceptions.hpp"
+#include "util/files.hpp"
+#include "util/interrupt.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace hydra::internal {
+namespace {
+
+Config sequence_of(const std::vector<std::string>& items) {
+  Config seq = make_sequence();
+  for (const auto& item : items) push_back(seq, make_node(item));
+  return seq;
+}
+
+// hydra.job.env_set for the duration of the task; restores what was there before.
+class ScopedEnv {
+ public:
+  explicit ScopedEnv(const Config& env_set) {
+    for (const auto& [name, value] : env_set) {
+      const char* old = std::getenv(name.c_str());
+      saved_.push_back({name, old ? std::optional<std::string>(old) : std::nullopt});
+      ::setenv(name.c_str(), value.data().text().c_str(), 1);
+    }
+  }
+  ~ScopedEnv() { restore(); }
+  void restore() {
+    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+      if (it->second)
+        ::setenv(it->first.c_str(), it->second->c_str(), 1);
+      else
+        ::unsetenv(it->first.c_str());
+    }
+    saved_.clear();
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+// Changes the working dir for the job when hydra.job.chdir is true; always changes back.
+class ScopedChdir {
+ public:
+  ScopedChdir(bool enabled, const fs::path& dir) {
+    if (!enabled) return;
+    previous_ = fs::current_path();
+    fs::current_path(dir);
+  }
+  ~ScopedChdir() { restore(); }
+  void restore() {
+    if (previous_) {
+      std::error_code ignored;
+      fs::current_path(*previous_, ignored);
+      previous_.reset();
+    }
+  }
+
+ private:
+  std::optional<fs::path> previous_;
+};
+
+std::string resolved_string(const Config& root, const std::string& key, const ResolveOptions& options) {
+  const Config& node = root.get_child(key);
+  return resolve(root, node, key, options).data().text();
+}
+
+fs::path output_dir_of(RunMode mode, const Config& config, const ResolveOptions& strict) {
+  fs::path dir;
+  try {
+    if (mode == RunMode::RUN) {
+      dir = resolved_string(config, "hydra.run.dir", strict);
+    } else {
+      dir = fs::path(resolved_string(config, "hydra.sweep.dir", strict)) /
+            resolved_string(config, "hydra.sweep.subdir", strict);
+    }
+  } catch (const boost::property_tree::ptree_bad_path& e) {
+    throw UserError(std::string("Missing hydra output dir setting: ") + e.what());
+  }
+  return fs::absolute(dir).lexically_normal();
+}
+
+void write_hydra_files(const fs::path& subdir, const Config& config, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  fs::create_directories(subdir, ec);
+  if (ec) throw UserError("Cannot create " + subdir.string() + ": " + ec.message());
+  write_file_atomic(subdir / "config.yaml", to_yaml(task_part(config)));
+  Config hydra_only;
+  hydra_only.add_child("hydra", config.get_child("hydra"));
+  write_file_atomic(subdir / "hydra.yaml", to_yaml(hydra_only));
+  write_file_atomic(subdir / "overrides.yaml", to_yaml(sequence_of(overrides)));
+}
+
+void fail_with_current_exception(JobReturn& ret) {
+  auto [type, message] = describe_current_exception();
+  ret.status = JobStatus::FAILED;
+  ret.error = {FailureReason::exception, type, message, 0};
+}
+
+}  // namespace
+
+Config task_part(const Config& config) {
+  Config task = config;
+  task.erase("hydra");
+  return task;
+}
+
+JobResult run_job(const JobSpec& spec, CallbackChain& callbacks, const TaskFunction& task) {
+  ResolveOptions strict{spec.now, true};
+  ResolveOptions lenient{spec.now, false};
+
+  Config config = spec.config;
+  if (spec.mode == RunMode::MULTIRUN) {
+    config.put("hydra.job.num", spec.num);
+    config.put("hydra.job.id", spec.id);
+  }
+  const fs::path output_dir = output_dir_of(spec.mode, config, strict);
+  config.put("hydra.runtime.output_dir", output_dir.string());
+
+  std::error_code ec;
+  fs::create_directories(output_dir, ec);
+  if (ec) throw UserError("Cannot create the output dir " + output_dir.string() + ": " + ec.message());
+
+  JobResult result;
+  Config& resolved = result.config;
+  resolved = resolve_all(config, lenient);
+  JobReturn& ret = result.job_return;
+  ret.overrides = spec.task_overrides;
+  ret.task_name = get_or<std::string>(resolved, "hydra.job.name", "");
+  ret.num = spec.num;
+  ret.id = spec.id;
+  ret.hydra_cfg.add_child("hydra", resolved.get_child("hydra"));
+
+  ScopedChdir chdir(get_or<bool>(resolved, "hydra.job.chdir", false), output_dir);
+  ret.log_path = LogManager::instance().use_job_logging(resolved.get_child("hydra.job_logging")).string();
+
+  auto output_subdir = resolved.get_child_optional("hydra.output_subdir");
+  if (output_subdir && output_subdir->data().is_scalar())
+    write_hydra_files(output_dir / output_subdir->data().text(), config, spec.task_overrides);
+
+  ret.start_time = std::chrono::system_clock::now();
+  auto started = std::chrono::steady_clock::now();
+  {
+    ScopedEnv env(resolved.get_child("hydra.job.env_set", Config()));
+    std::size_t failures_before = callbacks.failures().size();
+    callbacks.on_job_start(resolved, task);
+    if (callbacks.failures().size() > failures_before) {
+      // A strict callback raised in on_job_start: the job fails without running the task.
+      const auto& f = callbacks.failures()[failures_before];
+      ret.status = JobStatus::FAILED;
+      ret.error = {FailureReason::exception, f.type, "callback " + f.callback + " raised: " + f.message, 0};
+    } else {
+      try {
+        ret.cfg = resolve(config, task_part(config), "", strict);
+        ret.working_dir = fs::current_path().string();
+        ret.return_value = task(ret.cfg);
+        ret.status = JobStatus::COMPLETED;
+      } catch (...) {
+        fail_with_current_exception(ret);
+        if (ret.cfg.empty()) ret.cfg = task_part(resolved);
+      }
+    }
+    if (interrupt_requested()) {
+      ret.status = JobStatus::FAILED;
+      ret.error = {FailureReason::interrupted, "interrupted", "interrupted by a signal", 0};
+    }
+    if (ret.working_dir.empty()) ret.working_dir = fs::current_path().string();
+  }
+  ret.duration = std::chrono::steady_clock::now() - started;
+  callbacks.on_job_end(resolved, ret);
+  LogManager::instance().flush();
+  return result;
+}
+
+}  // namespace hydra::internal

@@ -1,0 +1,38 @@
+// One job, the same in RUN and in every MULTIRUN job (SPEC §3, "Job"): output dir, chdir,
+// job logging, .hydra/ files, env_set, on_job_start, task, on_job_end.
+#pragma once
+
+#include "callbacks/callback_chain.hpp"
+#include "config/compose.hpp"
+
+#include <hydra/callback.hpp>
+#include <hydra/config.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace hydra::internal {
+
+struct JobSpec {
+  RunMode mode = RunMode::RUN;
+  Config config;  // the job's whole composed config (interpolations unresolved)
+  std::vector<std::string> task_overrides;
+  int num = 0;         // MULTIRUN only
+  std::string id;      // MULTIRUN only
+  std::chrono::system_clock::time_point now;  // the run's clock reading for ${now:...}
+};
+
+struct JobResult {
+  JobReturn job_return;
+  Config config;  // the resolved config the job's callbacks saw (runtime.output_dir set)
+};
+
+// Runs the job. A task failure is reported in the JobReturn, not thrown; a UserError is thrown
+// only when the job cannot start (e.g. its output dir cannot be created).
+JobResult run_job(const JobSpec& spec, CallbackChain& callbacks, const TaskFunction& task);
+
+// The task part of a config: everything but the `hydra` node.
+Config task_part(const Config& config);
+
+}  // namespace hydra::internal

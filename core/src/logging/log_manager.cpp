@@ -1,0 +1,185 @@
+#include "logging/log_manager.hpp"
+
+#include "util/errors.hpp"
+
+#include <hydra/logging.hpp>
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace hydra::internal {
+namespace {
+
+// %(levelname)s: Python's level names, not spdlog's ("warning" -> "WARNING").
+class LevelNameFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    std::string_view name = level_name(msg.level);
+    pad(dest, name);
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return spdlog::details::make_unique<LevelNameFlag>(*this);
+  }
+
+ private:
+  static std::string_view level_name(spdlog::level::level_enum level) {
+    switch (level) {
+      case spdlog::level::trace:
+      case spdlog::level::debug: return "DEBUG";
+      case spdlog::level::info: return "INFO";
+      case spdlog::level::warn: return "WARNING";
+      case spdlog::level::err: return "ERROR";
+      case spdlog::level::critical: return "CRITICAL";
+      default: return "NOTSET";
+    }
+  }
+  void pad(spdlog::memory_buf_t& dest, std::string_view text) const {
+    std::size_t width = padinfo_.width_;
+    std::size_t fill = width > text.size() ? width - text.size() : 0;
+    if (padinfo_.side_ == spdlog::details::padding_info::pad_side::left) dest.append(std::string(fill, ' '));
+    dest.append(text.data(), text.data() + text.size());
+    if (padinfo_.side_ == spdlog::details::padding_info::pad_side::right) dest.append(std::string(fill, ' '));
+  }
+};
+
+std::unique_ptr<spdlog::formatter> make_formatter(const std::string& python_format) {
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::local, "\n");
+  formatter->add_flag<LevelNameFlag>('*');
+  formatter->set_pattern(python_format_to_spdlog(python_format));
+  return formatter;
+}
+
+spdlog::level::level_enum parse_level(const Config& logging) {
+  std::string level = get_or<std::string>(logging, "root.level", "INFO");
+  std::transform(level.begin(), level.end(), level.begin(), [](unsigned char c) { return std::toupper(c); });
+  if (level == "DEBUG" || level == "NOTSET") return spdlog::level::debug;
+  if (level == "INFO") return spdlog::level::info;
+  if (level == "WARNING" || level == "WARN") return spdlog::level::warn;
+  if (level == "ERROR") return spdlog::level::err;
+  if (level == "CRITICAL" || level == "FATAL") return spdlog::level::critical;
+  throw UserError("Unknown log level '" + level +
+                  "' in logging config root.level; use DEBUG, INFO, WARNING, ERROR or CRITICAL");
+}
+
+// The handlers the root logger uses, e.g. [console, file].
+std::vector<std::string> root_handlers(const Config& logging) {
+  std::vector<std::string> out;
+  if (auto handlers = logging.get_child_optional("root.handlers"))
+    for (const auto& [key, item] : *handlers)
+      if (item.data().is_scalar()) out.push_back(item.data().text());
+  return out;
+}
+
+std::string handler_format(const Config& logging, const std::string& handler) {
+  std::string formatter = get_or<std::string>(logging, "handlers." + handler + ".formatter", "simple");
+  return get_or<std::string>(logging, "formatters." + formatter + ".format", "%(message)s");
+}
+
+}  // namespace
+
+std::string python_format_to_spdlog(const std::string& format) {
+  std::string out;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    char c = format[i];
+    if (c != '%') {
+      out += c;
+      continue;
+    }
+    if (i + 1 < format.size() && format[i + 1] == '%') {
+      out += "%%";
+      ++i;
+      continue;
+    }
+    if (i + 1 >= format.size() || format[i + 1] != '(') {
+      out += "%%";  // a lone '%' is literal text for spdlog
+      continue;
+    }
+    std::size_t close = format.find(')', i);
+    if (close == std::string::npos)
+      throw UserError("Logging format '" + format + "': unterminated '%(' at position " + std::to_string(i));
+    std::string name = format.substr(i + 2, close - i - 2);
+    std::size_t j = close + 1;
+    std::string width;
+    while (j < format.size() && (format[j] == '-' || std::isdigit(static_cast<unsigned char>(format[j])))) width += format[j++];
+    if (j >= format.size() || std::string_view("sdfr").find(format[j]) == std::string_view::npos)
+      throw UserError("Logging format '" + format + "': '%(" + name + ")' needs a conversion such as 's'");
+    // Python pads right-aligned by default, '-' left-aligns; spdlog is the same with %<w>X / %-<w>X.
+    std::string pad = width.empty() ? "" : width;
+    if (name == "asctime") out += "%Y-%m-%d %H:%M:%S,%e";
+    else if (name == "name") out += "%" + pad + "n";
+    else if (name == "levelname") out += "%" + pad + "*";
+    else if (name == "message") out += "%v";
+    else if (name == "process") out += "%" + pad + "P";
+    else if (name == "thread") out += "%" + pad + "t";
+    else if (name == "levelno") out += "%" + pad + "l";
+    else
+      throw UserError("Logging format '" + format + "': attribute '" + name +
+                      "' is not supported; use asctime, name, levelname, message, process or thread");
+    i = j;
+  }
+  return out;
+}
+
+LogManager& LogManager::instance() {
+  static LogManager manager;
+  return manager;
+}
+
+LogManager::LogManager() : dist_(std::make_shared<spdlog::sinks::dist_sink_mt>()) {
+  auto root = std::make_shared<spdlog::logger>("", dist_);
+  root->set_level(spdlog::level::info);
+  root->flush_on(spdlog::level::trace);
+  spdlog::set_default_logger(root);
+}
+
+void LogManager::use_hydra_logging(const Config& logging) { apply(logging, false, nullptr); }
+
+std::filesystem::path LogManager::use_job_logging(const Config& logging) {
+  std::filesystem::path file;
+  apply(logging, true, &file);
+  return file;
+}
+
+void LogManager::flush() { dist_->flush(); }
+
+void LogManager::apply(const Config& logging, bool with_file, std::filesystem::path* file_out) {
+  std::vector<spdlog::sink_ptr> sinks;
+  spdlog::level::level_enum level = spdlog::level::info;
+  if (!get_or<bool>(logging, "disabled", false)) {
+    level = parse_level(logging);
+    for (const auto& handler : root_handlers(logging)) {
+      std::string cls = get_or<std::string>(logging, "handlers." + handler + ".class", "");
+      spdlog::sink_ptr sink;
+      if (cls == "logging.StreamHandler") {
+        std::string stream = get_or<std::string>(logging, "handlers." + handler + ".stream", "ext://sys.stderr");
+        if (stream == "ext://sys.stdout")
+          sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+        else
+          sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+      } else if (cls == "logging.FileHandler") {
+        if (!with_file) continue;
+        std::filesystem::path file = get<std::string>(logging, "handlers." + handler + ".filename");
+        try {
+          sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string(), /*truncate=*/false);
+        } catch (const spdlog::spdlog_ex& e) {
+          throw UserError("Cannot open the job log " + file.string() + ": " + e.what());
+        }
+        if (file_out) *file_out = file;
+      } else {
+        throw UserError("Logging handler '" + handler + "' has class '" + cls +
+                        "'; supported: logging.StreamHandler, logging.FileHandler");
+      }
+      sink->set_formatter(make_formatter(handler_format(logging, handler)));
+      sinks.push_back(std::move(sink));
+    }
+  }
+  dist_->set_sinks(std::move(sinks));
+  spdlog::apply_all([level](const std::shared_ptr<spdlog::logger>& logger) { logger->set_level(level); });
+  spdlog::default_logger()->set_level(level);
+}
+
+}  // namespace hydra::internal

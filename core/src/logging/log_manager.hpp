@@ -1,0 +1,41 @@
+// Console and job-log sinks, switched as the run goes (SPEC §5): HYDRA format before a job,
+// JOB format (console + <output_dir>/<task>.log) during it. Every logger made by
+// hydra::get_logger shares one dist sink, so switching here reaches tasks and plugins too.
+#pragma once
+
+#include <hydra/config.hpp>
+
+#include <spdlog/sinks/dist_sink.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace hydra::internal {
+
+// Python logging format string -> spdlog pattern: %(asctime)s, %(name)s, %(levelname)s,
+// %(message)s, %(process)d, %(thread)d, with optional width (%(levelname)-8s), and %%.
+// Throws UserError naming the format for an attribute we cannot render.
+std::string python_format_to_spdlog(const std::string& format);
+
+class LogManager {
+ public:
+  // Installs the shared dist sink as spdlog's default logger (idempotent).
+  static LogManager& instance();
+
+  // `logging` is the hydra.hydra_logging or hydra.job_logging node (resolved).
+  // Console only, HYDRA format.
+  void use_hydra_logging(const Config& logging);
+  // Console + the file handler's file (if the config has one). Returns the log file path ("" if none).
+  std::filesystem::path use_job_logging(const Config& logging);
+  // Flushes every sink (before a process exits or a job ends).
+  void flush();
+
+ private:
+  LogManager();
+  void apply(const Config& logging, bool with_file, std::filesystem::path* file_out);
+
+  std::shared_ptr<spdlog::sinks::dist_sink_mt> dist_;
+};
+
+}  // namespace hydra::internal

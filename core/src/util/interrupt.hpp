@@ -1,0 +1,10 @@
+// SIGINT/SIGTERM handling (SPEC §3, Interrupt): the first signal sets a flag the task and the
+// launchers poll (hydra::interrupted()); a second one exits at once with 130.
+#pragma once
+
+namespace hydra::internal {
+
+void install_interrupt_handlers();
+bool interrupt_requested() noexcept;
+
+}  // namespace hydra::internal

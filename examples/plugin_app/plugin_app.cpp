@@ -1,0 +1,12 @@
+// An app whose callback comes from a plugin library found on the plugin search path.
+#include <hydra/main.hpp>
+
+#include <string>
+
+int plugin_app(const hydra::Config& cfg) {
+  hydra::get_logger("plugin_app")->info("training {} for {} epochs", hydra::get<std::string>(cfg, "model"),
+                                        hydra::get<int>(cfg, "epochs"));
+  return hydra::get<int>(cfg, "epochs") * 10;
+}
+
+HYDRA_MAIN(plugin_app, "conf", "config")
