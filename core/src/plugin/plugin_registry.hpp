@@ -42,6 +42,9 @@ class PluginRegistry {
 
   const PluginSearchPath& search_path() const;
 
+  // Canonical paths of the library files this registry has loaded, in load order (each once).
+  std::vector<std::filesystem::path> loaded_libraries() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

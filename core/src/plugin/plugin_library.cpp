@@ -1,0 +1,193 @@
+#include "plugin/internal/library.hpp"
+
+#include "plugin/internal/target.hpp"
+
+// Boost 1.74 bug: library_info.hpp with BOOST_DLL_USE_STD_FS needs these first.
+#include <string>
+#include <vector>
+
+#include <boost/dll/library_info.hpp>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <exception>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace hydra::internal::plugin {
+
+AbiVersion host_abi() { return {HYDRA_SDK_ABI_MAJOR, HYDRA_SDK_ABI_MINOR}; }
+
+std::string to_string(AbiVersion version) {
+  return std::to_string(version.major) + "." + std::to_string(version.minor);
+}
+
+namespace {
+
+const std::string kPrefix = plugin_abi::alias_prefix;            // hydracb__
+const std::string kMarkerPrefix = plugin_abi::abi_marker_prefix;  // hydracb__abi_
+
+bool parse_u32(std::string_view text, std::uint32_t& out) {
+  if (text.empty()) return false;
+  auto res = std::from_chars(text.data(), text.data() + text.size(), out);
+  return res.ec == std::errc() && res.ptr == text.data() + text.size();
+}
+
+// hydracb__abi_<major>_<minor>
+std::optional<AbiVersion> parse_marker(const std::string& name) {
+  std::string_view rest(name);
+  rest.remove_prefix(kMarkerPrefix.size());
+  auto sep = rest.find('_');
+  if (sep == std::string_view::npos) return std::nullopt;
+  AbiVersion v;
+  if (!parse_u32(rest.substr(0, sep), v.major) || !parse_u32(rest.substr(sep + 1), v.minor)) return std::nullopt;
+  return v;
+}
+
+LibraryListing inspect(const fs::path& file) {
+  LibraryListing listing;
+  try {
+    boost::dll::library_info info(file);
+    auto sections = info.sections();
+    if (std::find(sections.begin(), sections.end(), plugin_abi::section_name) == sections.end()) {
+      listing.kind = LibraryListing::Kind::no_section;
+      return listing;
+    }
+    auto symbols = info.symbols(plugin_abi::section_name);
+    if (symbols.empty()) {
+      listing.kind = LibraryListing::Kind::stripped;
+      return listing;
+    }
+    listing.kind = LibraryListing::Kind::plugin;
+    for (const auto& symbol : symbols) {
+      if (symbol.compare(0, kMarkerPrefix.size(), kMarkerPrefix) == 0) {
+        if (auto v = parse_marker(symbol))
+          listing.abi.push_back(*v);
+        else
+          listing.odd_markers.push_back(symbol);
+      } else if (symbol.compare(0, kPrefix.size(), kPrefix) == 0 && symbol.size() > kPrefix.size()) {
+        listing.factories.push_back(symbol.substr(kPrefix.size()));
+      }
+    }
+    std::sort(listing.factories.begin(), listing.factories.end());
+    listing.factories.erase(std::unique(listing.factories.begin(), listing.factories.end()), listing.factories.end());
+  } catch (const std::exception& e) {
+    listing = LibraryListing{};
+    listing.kind = LibraryListing::Kind::not_a_library;
+    listing.error = e.what();
+  } catch (...) {
+    listing = LibraryListing{};
+    listing.kind = LibraryListing::Kind::not_a_library;
+    listing.error = "unreadable";
+  }
+  return listing;
+}
+
+fs::path program_path() {
+  std::error_code ec;
+  fs::path p = boost::dll::program_location(ec);
+  return ec ? fs::path("/proc/self/exe") : p;
+}
+
+}  // namespace
+
+LibraryListing inspect_library(const fs::path& file) { return inspect(file); }
+
+LibraryListing inspect_program() { return inspect(program_path()); }
+
+std::optional<std::string> check_abi(AbiVersion plugin) {
+  AbiVersion host = host_abi();
+  if (plugin.major == host.major && plugin.minor <= host.minor) return std::nullopt;
+  std::string why = plugin.major != host.major ? "another major version" : "a newer minor version";
+  return "it was built for hydra-cpp plugin ABI " + to_string(plugin) + ", but this host has plugin ABI " +
+         to_string(host) + " (" + why + "; a host serves its own major and minors up to its own); rebuild the "
+         "plugin against this hydra-cpp's SDK";
+}
+
+std::optional<std::string> check_listing_abi(const LibraryListing& listing) {
+  for (const auto& odd : listing.odd_markers)
+    return "its ABI marker '" + odd + "' does not name a version (expected hydracb__abi_<major>_<minor>); this host has "
+           "plugin ABI " + to_string(host_abi()) + "; rebuild the plugin against this hydra-cpp's SDK";
+  for (const auto& v : listing.abi)
+    if (auto why = check_abi(v)) return why;
+  if (listing.abi.empty() && !listing.factories.empty())
+    return "it exports factories but no ABI marker (hydracb__abi_<major>_<minor>); this host has plugin ABI " +
+           to_string(host_abi()) + "; rebuild the plugin against this hydra-cpp's SDK (HYDRA_CALLBACK)";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_record(const plugin_abi::FactoryRecord& record) {
+  // abi_major/abi_minor lead the record in every layout; read the rest only once they match.
+  if (auto why = check_abi({record.abi_major, record.abi_minor})) return why;
+  const char* key = record.build_key ? record.build_key : "(none)";
+  if (std::strcmp(key, plugin_abi::build_key) != 0)
+    return std::string("its build key '") + key + "' differs from this host's '" + plugin_abi::build_key +
+           "' (compiler, C++ library ABI and Boost version must match); rebuild the plugin with the toolchain "
+           "and Boost this hydra-cpp was built with";
+  return std::nullopt;
+}
+
+std::string dlerror_text(const std::string& boost_message) {
+  const std::string open = "(dlerror system message: ";
+  auto start = boost_message.find(open);
+  if (start != std::string::npos) {
+    start += open.size();
+    auto end = boost_message.rfind(')');
+    if (end != std::string::npos && end >= start) return boost_message.substr(start, end - start);
+    return boost_message.substr(start);
+  }
+  const std::string bad_fd = ": Bad file descriptor";
+  if (boost_message.size() >= bad_fd.size() &&
+      boost_message.compare(boost_message.size() - bad_fd.size(), bad_fd.size(), bad_fd) == 0)
+    return boost_message.substr(0, boost_message.size() - bad_fd.size());
+  return boost_message;
+}
+
+struct PluginLibrary::Impl {
+  boost::dll::shared_library library;
+  fs::path path;
+};
+
+PluginLibrary::PluginLibrary(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PluginLibrary::~PluginLibrary() = default;
+
+namespace {
+constexpr auto kLoadMode = boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local;
+}
+
+std::shared_ptr<PluginLibrary> PluginLibrary::load(const fs::path& file) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = file;
+  try {
+    impl->library.load(file, kLoadMode);
+  } catch (const std::exception& e) {
+    throw PluginLoadError(dlerror_text(e.what()));
+  }
+  return std::shared_ptr<PluginLibrary>(new PluginLibrary(std::move(impl)));
+}
+
+std::shared_ptr<PluginLibrary> PluginLibrary::load_program() {
+  auto impl = std::make_unique<Impl>();
+  impl->path = program_path();
+  try {
+    // shared_library(program_location()) is dlopen(NULL): the main program and its globals.
+    impl->library.load(boost::dll::program_location(), kLoadMode);
+  } catch (const std::exception& e) {
+    throw PluginLoadError(dlerror_text(e.what()));
+  }
+  return std::shared_ptr<PluginLibrary>(new PluginLibrary(std::move(impl)));
+}
+
+const plugin_abi::FactoryRecord* PluginLibrary::find_factory(const std::string& name) const {
+  const std::string alias = kPrefix + name;
+  if (!impl_->library.has(alias)) return nullptr;
+  return &impl_->library.get_alias<const plugin_abi::FactoryRecord>(alias);
+}
+
+const fs::path& PluginLibrary::path() const { return impl_->path; }
+
+}  // namespace hydra::internal::plugin

@@ -1,0 +1,389 @@
+#include "plugin/plugin_registry.hpp"
+
+#include "plugin/internal/library.hpp"
+#include "plugin/internal/target.hpp"
+#include "util/errors.hpp"
+#include "util/strings.hpp"
+
+#include <hydra/plugin.hpp>
+
+#include <sys/auxv.h>
+
+#include <boost/core/demangle.hpp>
+#include <boost/dll/runtime_symbol_info.hpp>
+
+#include <cxxabi.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <exception>
+#include <map>
+#include <set>
+#include <system_error>
+#include <typeinfo>
+
+#ifndef HYDRA_INSTALL_PLUGIN_DIR
+#define HYDRA_INSTALL_PLUGIN_DIR ""
+#endif
+
+namespace fs = std::filesystem;
+
+namespace hydra::internal {
+
+using plugin::debug_log;
+using plugin::LibraryListing;
+using plugin::PluginLibrary;
+
+// ---------------------------------------------------------------------------------------------
+// Search path
+
+PluginSearchPath PluginSearchPath::standard(const std::vector<fs::path>& cli_and_config_dirs) {
+  std::vector<fs::path> dirs = cli_and_config_dirs;
+
+  const bool secure = ::getauxval(AT_SECURE) != 0;
+  const char* env = std::getenv("HYDRA_PLUGIN_PATH");
+  if (env && secure) debug_log("ignoring HYDRA_PLUGIN_PATH: secure-execution mode (setuid/setgid)");
+  for (auto& dir : plugin::plugin_path_from_env(env, secure)) dirs.push_back(std::move(dir));
+
+  std::error_code ec;
+  fs::path exe = boost::dll::program_location(ec);
+  if (!ec) dirs.push_back(exe.parent_path() / "plugins");
+  // Where this code lives: libhydra_core.so, whose installed plugins are <libdir>/hydra-cpp/plugins.
+  // (dladdr reports the path the library was opened by, which may be relative: make it absolute
+  // now, before any chdir.)
+  fs::path core = boost::dll::this_line_location(ec);
+  if (!ec) {
+    std::error_code canon_ec;
+    fs::path resolved = fs::weakly_canonical(core, canon_ec);
+    if (!canon_ec) core = resolved;
+    dirs.push_back(core.parent_path() / "hydra-cpp" / "plugins");
+  }
+  if (std::string(HYDRA_INSTALL_PLUGIN_DIR) != "") dirs.emplace_back(HYDRA_INSTALL_PLUGIN_DIR);
+
+  // The same directory twice would only be tried twice.
+  PluginSearchPath path;
+  std::set<fs::path> seen;
+  for (auto& dir : dirs) {
+    if (dir.empty()) continue;
+    fs::path key = dir.lexically_normal();
+    if (!key.empty() && key.filename().empty()) key = key.parent_path();  // "a/b/" == "a/b"
+    if (seen.insert(key).second) path.dirs.push_back(dir);
+  }
+  return path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registry
+
+namespace {
+
+struct Module {
+  LibraryListing listing;
+  std::shared_ptr<PluginLibrary> library;  // null until a factory of it is used
+};
+
+// Destroys the object inside the plugin, then lets go of the library.
+struct PluginDeleter {
+  void (*destroy)(Callback*) noexcept;
+  std::shared_ptr<PluginLibrary> library;
+  void operator()(Callback* callback) const noexcept {
+    if (callback) destroy(callback);
+  }
+};
+
+[[noreturn]] void throw_locate(const std::string& target, const std::string& full_key,
+                               const std::vector<std::string>& help) {
+  std::string message = "Error locating target '" + target + "'\nfull_key: " + full_key;
+  for (const auto& line : help) message += "\n  " + line;
+  throw UserError(message);
+}
+
+std::string list_or_none(const std::vector<std::string>& names) {
+  return names.empty() ? std::string("(none)") : join(names, ", ");
+}
+
+void add_did_you_mean(std::vector<std::string>& help, const std::string& module, const std::string& factory,
+                      const std::vector<std::string>& factories) {
+  auto close = closest_matches(factory, factories);
+  if (close.empty()) return;
+  std::vector<std::string> quoted;
+  for (const auto& c : close) quoted.push_back("'" + module + "." + c + "'");
+  help.push_back("did you mean " + join(quoted, " or ") + "?");
+}
+
+// Names of the modules next to where `target`'s library would be, for "did you mean".
+std::vector<std::string> sibling_modules(const std::vector<fs::path>& dirs, const plugin::TargetName& name) {
+  std::set<std::string> found;
+  for (const auto& dir : dirs) {
+    fs::path parent = plugin::module_file(dir, name.module_parts).parent_path();
+    std::error_code ec;
+    for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string file = it->path().filename().string();
+      if (file.size() > 6 && file.compare(0, 3, "lib") == 0 && file.compare(file.size() - 3, 3, ".so") == 0) {
+        std::string leaf = file.substr(3, file.size() - 6);
+        if (plugin::is_identifier(leaf)) found.insert(leaf);
+      }
+    }
+  }
+  return {found.begin(), found.end()};
+}
+
+}  // namespace
+
+struct PluginRegistry::Impl {
+  PluginSearchPath search_path;
+  std::string app_module;
+
+  std::map<std::string, Module> modules;  // by canonical library path
+  std::vector<fs::path> load_order;       // canonical paths, as loaded
+
+  bool program_inspected = false;
+  LibraryListing program_listing;
+  std::shared_ptr<PluginLibrary> program;
+
+  // The app's own factory `factory`, or null (with `notes` saying what the app does export).
+  const plugin_abi::FactoryRecord* find_in_app(const plugin::TargetName& name, const std::string& target,
+                                               const std::string& full_key, std::shared_ptr<PluginLibrary>& library,
+                                               std::vector<std::string>& notes);
+
+  // The library file of the module in the search path; throws for a refused candidate; returns
+  // an empty path (with `tried` filled) when there is none.
+  fs::path locate(const plugin::TargetName& name, const std::string& target, const std::string& full_key,
+                  std::vector<std::string>& tried);
+
+  Module& module_at(const fs::path& canonical_file);
+};
+
+const plugin_abi::FactoryRecord* PluginRegistry::Impl::find_in_app(const plugin::TargetName& name,
+                                                                   const std::string& target,
+                                                                   const std::string& full_key,
+                                                                   std::shared_ptr<PluginLibrary>& library,
+                                                                   std::vector<std::string>& notes) {
+  if (!program_inspected) {
+    program_inspected = true;
+    program_listing = plugin::inspect_program();
+    debug_log("module '" + app_module + "' is the app itself; it lists factories: " +
+              (program_listing.kind == LibraryListing::Kind::plugin ? list_or_none(program_listing.factories)
+               : program_listing.kind == LibraryListing::Kind::stripped ? std::string("(stripped: cannot list)")
+                                                                         : std::string("(none)")));
+    try {
+      program = PluginLibrary::load_program();
+    } catch (const plugin::PluginLoadError& e) {
+      debug_log(std::string("cannot open the program itself: ") + e.what());
+    }
+  }
+  const bool listed = program_listing.kind == LibraryListing::Kind::plugin;
+  const bool maybe = listed ? std::binary_search(program_listing.factories.begin(), program_listing.factories.end(),
+                                                 name.factory)
+                            : program_listing.kind == LibraryListing::Kind::stripped;
+  const plugin_abi::FactoryRecord* record = nullptr;
+  if (maybe && program) {
+    if (auto why = plugin::check_listing_abi(program_listing))
+      throw_locate(target, full_key, {"the app itself (module '" + app_module + "') cannot serve it: " + *why});
+    record = program->find_factory(name.factory);
+    if (!record && listed)
+      notes.push_back("the app lists factory '" + name.factory + "' but does not export it dynamically; link the "
+                      "app with hydra_add_app() (-Wl,--export-dynamic-symbol=hydracb__*)");
+  }
+  if (record) {
+    debug_log("found factory '" + name.factory + "' in the app itself");
+    library = program;
+    return record;
+  }
+  if (listed)
+    notes.push_back("module '" + app_module + "' is the app itself; it exports: " + list_or_none(program_listing.factories));
+  else if (program_listing.kind == LibraryListing::Kind::stripped)
+    notes.push_back("module '" + app_module + "' is the app itself; it does not export '" + name.factory +
+                    "' (its symbol table is stripped, so its factories cannot be listed)");
+  else
+    notes.push_back("module '" + app_module + "' is the app itself; it exports no callbacks");
+  if (listed) add_did_you_mean(notes, app_module, name.factory, program_listing.factories);
+  debug_log("the app does not export '" + name.factory + "'; looking for a library named '" + name.module + "'");
+  return nullptr;
+}
+
+fs::path PluginRegistry::Impl::locate(const plugin::TargetName& name, const std::string& target,
+                                      const std::string& full_key, std::vector<std::string>& tried) {
+  for (const auto& dir : search_path.dirs) {
+    fs::path file = plugin::module_file(dir, name.module_parts);
+    debug_log("searching " + dir.string() + " for module '" + name.module + "'");
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      tried.push_back("tried " + file.string() + ": not found (no directory " + dir.string() + ")");
+      debug_log("  " + tried.back());
+      continue;
+    }
+    auto status = fs::symlink_status(file, ec);
+    if (ec || !fs::exists(status)) {
+      tried.push_back("tried " + file.string() + ": not found");
+      debug_log("  " + tried.back());
+      continue;
+    }
+    if (auto why = plugin::check_candidate(dir, file)) {
+      debug_log("  refused " + file.string() + ": " + *why);
+      std::vector<std::string> help = tried;
+      help.push_back("refused " + file.string() + ": " + *why);
+      throw_locate(target, full_key, help);
+    }
+    debug_log("  candidate " + file.string());
+    return file;
+  }
+  return {};
+}
+
+Module& PluginRegistry::Impl::module_at(const fs::path& canonical_file) {
+  auto it = modules.find(canonical_file.string());
+  if (it != modules.end()) return it->second;
+  Module module;
+  module.listing = plugin::inspect_library(canonical_file);
+  return modules.emplace(canonical_file.string(), std::move(module)).first->second;
+}
+
+PluginRegistry::PluginRegistry(PluginSearchPath search_path, std::string app_module)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->search_path = std::move(search_path);
+  impl_->app_module = std::move(app_module);
+  if (plugin::debug_enabled()) {
+    std::vector<std::string> dirs;
+    for (const auto& d : impl_->search_path.dirs) dirs.push_back(d.string());
+    debug_log("search path: " + (dirs.empty() ? std::string("(empty)") : join(dirs, ":")) + "; app module: '" +
+              impl_->app_module + "'");
+  }
+}
+
+PluginRegistry::~PluginRegistry() = default;
+
+const PluginSearchPath& PluginRegistry::search_path() const { return impl_->search_path; }
+
+std::vector<fs::path> PluginRegistry::loaded_libraries() const { return impl_->load_order; }
+
+CallbackHandle PluginRegistry::create_callback(const std::string& target, const Config& params,
+                                               const std::string& full_key) {
+  std::string why;
+  auto name = plugin::parse_target(target, why);
+  if (!name) throw_locate(target, full_key, {why});
+
+  std::shared_ptr<PluginLibrary> library;
+  const plugin_abi::FactoryRecord* record = nullptr;
+  std::vector<std::string> app_notes;
+
+  if (!impl_->app_module.empty() && name->module == impl_->app_module)
+    record = impl_->find_in_app(*name, target, full_key, library, app_notes);
+
+  if (!record) {
+    std::vector<std::string> tried;
+    fs::path file = impl_->locate(*name, target, full_key, tried);
+    if (file.empty()) {
+      std::vector<std::string> help = app_notes;
+      help.push_back(app_notes.empty() ? "no plugin library for module '" + name->module + "' in the plugin search path:"
+                                       : "and no plugin library named '" + name->module + "' in the plugin search path:");
+      help.insert(help.end(), tried.begin(), tried.end());
+      if (app_notes.empty()) {
+        auto close = closest_matches(name->module_parts.back(), sibling_modules(impl_->search_path.dirs, *name));
+        if (!close.empty()) {
+          std::vector<std::string> parent(name->module_parts.begin(), name->module_parts.end() - 1);
+          std::vector<std::string> quoted;
+          for (const auto& c : close) {
+            auto parts = parent;
+            parts.push_back(c);
+            quoted.push_back("'" + join(parts, ".") + "." + name->factory + "'");
+          }
+          help.push_back("did you mean " + join(quoted, " or ") + "?");
+        }
+      }
+      help.push_back("(add the plugin's directory with --plugin-dir, hydra.plugin_path or HYDRA_PLUGIN_PATH; "
+                     "HYDRA_DEBUG_PLUGINS=1 shows every decision)");
+      throw_locate(target, full_key, help);
+    }
+
+    std::error_code ec;
+    fs::path canonical = fs::canonical(file, ec);
+    if (ec) canonical = file;
+    Module& module = impl_->module_at(canonical);
+    const LibraryListing& listing = module.listing;
+    const std::string shown = file.string();
+    using Kind = LibraryListing::Kind;
+    switch (listing.kind) {
+      case Kind::not_a_library:
+        debug_log("  refused " + shown + ": not a shared library (" + listing.error + ")");
+        throw_locate(target, full_key, {shown + ": not a shared library (" + listing.error + ")"});
+      case Kind::no_section:
+        debug_log("  refused " + shown + ": no 'hydracb' section");
+        throw_locate(target, full_key,
+                     {shown + ": not a hydra-cpp plugin (no 'hydracb' section); build it with "
+                              "hydra_add_callback_plugin() and export callbacks with HYDRA_CALLBACK"});
+      case Kind::plugin:
+        if (auto abi = plugin::check_listing_abi(listing)) {
+          debug_log("  refused " + shown + ": ABI: " + *abi);
+          throw_locate(target, full_key, {shown + ": " + *abi});
+        }
+        debug_log("  " + shown + " exports: " + list_or_none(listing.factories));
+        if (!std::binary_search(listing.factories.begin(), listing.factories.end(), name->factory)) {
+          std::vector<std::string> help = app_notes;
+          help.push_back("module '" + name->module + "' (" + shown + ") exports: " + list_or_none(listing.factories));
+          add_did_you_mean(help, name->module, name->factory, listing.factories);
+          throw_locate(target, full_key, help);
+        }
+        break;
+      case Kind::stripped:
+        debug_log("  " + shown + " has a 'hydracb' section but no symbol table (stripped): loading it to ask");
+        break;
+    }
+
+    if (!module.library) {
+      try {
+        module.library = PluginLibrary::load(canonical);
+      } catch (const plugin::PluginLoadError& e) {
+        debug_log("  failed to load " + shown + ": " + e.what());
+        throw_locate(target, full_key, {shown + ": failed to load: " + e.what()});
+      }
+      impl_->load_order.push_back(canonical);
+      debug_log("  loaded " + shown + (shown != canonical.string() ? " (" + canonical.string() + ")" : ""));
+    }
+    library = module.library;
+    record = library->find_factory(name->factory);
+    if (!record) {
+      std::vector<std::string> help = app_notes;
+      if (listing.kind == Kind::stripped)
+        help.push_back(shown + " does not export '" + name->factory +
+                       "' (its symbol table is stripped, so its factories cannot be listed)");
+      else
+        help.push_back(shown + " lists factory '" + name->factory + "' but does not export it dynamically");
+      throw_locate(target, full_key, help);
+    }
+    debug_log("  found factory '" + name->factory + "' in " + shown);
+  }
+
+  if (auto bad = plugin::check_record(*record)) {
+    debug_log("  refused factory '" + name->factory + "': " + *bad);
+    throw_locate(target, full_key,
+                 {"factory '" + name->factory + "' in " + library->path().string() + ": " + *bad});
+  }
+
+  // Construct while the library is held (`library` is alive for this whole scope), and turn any
+  // exception into text before the exception object (plugin code) goes away.
+  Callback* raw = nullptr;
+  std::string error;
+  try {
+    raw = record->create(params);
+  } catch (...) {
+    const std::type_info* type = abi::__cxa_current_exception_type();
+    std::string type_name = type ? boost::core::demangle(type->name()) : std::string("unknown exception");
+    std::string what;
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+      what = "<no message: not a std::exception>";
+    }
+    error = type_name + ": " + what;
+  }
+  if (!raw && error.empty()) error = "the factory returned no object";
+  if (!error.empty())
+    throw UserError("Error in call to target '" + target + "':\n" + error + "\nfull_key: " + full_key);
+  debug_log("created '" + target + "' for " + full_key);
+  return CallbackHandle(raw, PluginDeleter{record->destroy, std::move(library)});
+}
+
+}  // namespace hydra::internal

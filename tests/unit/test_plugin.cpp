@@ -1,0 +1,682 @@
+// The plugin host: target parsing, search path, loading real test modules
+// (tests/plugins/host), every refusal and error message (SPEC §4, DESIGN.md "Contracts").
+#include "plugin/internal/library.hpp"
+#include "plugin/internal/target.hpp"
+#include "plugin/plugin_registry.hpp"
+#include "util/errors.hpp"
+
+#include <hydra/plugin.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using hydra::Config;
+using hydra::internal::CallbackHandle;
+using hydra::internal::PluginRegistry;
+using hydra::internal::PluginSearchPath;
+using hydra::internal::UserError;
+using namespace hydra::internal::plugin;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+// The test binary is also an "app" exporting one callback of its own (module "test_app").
+namespace {
+class AppCallback : public hydra::Callback {
+ public:
+  explicit AppCallback(const Config& /*params*/) {}
+  void on_run_start(const Config& /*config*/, const hydra::RunInfo& run) override {
+    const_cast<hydra::RunInfo&>(run).config_name = "AppCallback";
+  }
+};
+}  // namespace
+HYDRA_CALLBACK(AppCallback)
+
+namespace {
+
+const fs::path kRoot = fs::path(HYDRA_TEST_PLUGIN_ROOT) / "host";
+const fs::path kStrippedRoot = fs::path(HYDRA_TEST_PLUGIN_ROOT) / "host_stripped";
+const fs::path kGoodLib = kRoot / "host_plugins" / "libgood.so";
+const std::string kKey = "hydra.callbacks.my_callback";
+
+PluginRegistry make_registry(std::vector<fs::path> dirs, std::string app_module = "test_app") {
+  return PluginRegistry(PluginSearchPath{std::move(dirs)}, std::move(app_module));
+}
+
+// The UserError message of `fn`, or a test failure.
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const UserError& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "threw a non-UserError: " << e.what();
+    return {};
+  }
+  ADD_FAILURE() << "did not throw";
+  return {};
+}
+
+std::string create_error(PluginRegistry& registry, const std::string& target, const Config& params = Config()) {
+  return error_of([&] { registry.create_callback(target, params, kKey); });
+}
+
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value)
+      ::setenv(name, value, 1);
+    else
+      ::unsetenv(name);
+  }
+  ~ScopedEnv() {
+    if (old_)
+      ::setenv(name_.c_str(), old_->c_str(), 1);
+    else
+      ::unsetenv(name_.c_str());
+  }
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
+// A private temp dir (mode 0700, ours), removed at the end.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "hydra-plugin-test-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::permissions(path_, fs::perms::owner_all, ec);
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+  // <dir>/host_plugins/libgood.so, a copy of the good module.
+  fs::path with_good_module(const std::string& sub) const {
+    fs::path dir = path_ / sub / "host_plugins";
+    fs::create_directories(dir);
+    fs::permissions(path_ / sub, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                     fs::perms::others_read | fs::perms::others_exec);
+    fs::copy_file(kGoodLib, dir / "libgood.so");
+    return path_ / sub;
+  }
+
+ private:
+  fs::path path_;
+};
+
+void chmod_or_fail(const fs::path& p, mode_t mode) { ASSERT_EQ(::chmod(p.c_str(), mode), 0) << p; }
+
+bool mapped(const fs::path& file) {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  std::string needle = fs::canonical(file).string();
+  while (std::getline(maps, line))
+    if (line.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+Config counter_params(int& counter) {
+  Config params;
+  params.put("live_counter", std::to_string(reinterpret_cast<std::uintptr_t>(&counter)));
+  return params;
+}
+
+std::string run_start(const CallbackHandle& cb) {
+  hydra::RunInfo info;
+  cb->on_run_start(Config(), info);
+  return info.config_name;
+}
+
+std::string expected_locate(const std::string& target, const std::vector<std::string>& help) {
+  std::string s = "Error locating target '" + target + "'\nfull_key: " + kKey;
+  for (const auto& h : help) s += "\n  " + h;
+  return s;
+}
+
+// ------------------------------------------------------------------------------------------
+// Target parsing
+
+TEST(ParseTarget, SplitsModuleAndFactory) {
+  std::string why;
+  auto t = parse_target("a.b.Name", why);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->module, "a.b");
+  EXPECT_EQ(t->module_parts, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(t->factory, "Name");
+  auto u = parse_target("_m1.F_2", why);
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->module, "_m1");
+  EXPECT_EQ(u->factory, "F_2");
+}
+
+TEST(ParseTarget, RejectsNonIdentifiers) {
+  for (const char* bad : {"../x.Y", "a..b", "a/b.C", "", ".a.B", "a.B.", "1a.B", "a.B-c", "a b.C", "a.B\n", "é.B"}) {
+    std::string why;
+    EXPECT_FALSE(parse_target(bad, why)) << bad;
+    EXPECT_FALSE(why.empty()) << bad;
+  }
+  std::string why;
+  EXPECT_FALSE(parse_target("a/b.C", why));
+  EXPECT_EQ(why, "'a/b' is not an identifier; a target is a dotted path of identifiers ([A-Za-z_][A-Za-z0-9_]*), "
+                 "module.Factory, e.g. my_plugins.MyCallback");
+}
+
+TEST(ParseTarget, RequiresAModulePart) {
+  std::string why;
+  EXPECT_FALSE(parse_target("x", why));
+  EXPECT_THAT(why, HasSubstr("'x' has no module part: write <module>.x"));
+}
+
+TEST(ModuleFile, MapsModulePathToLibraryFile) {
+  EXPECT_EQ(module_file("/d", {"a", "b"}), fs::path("/d/a/libb.so"));
+  EXPECT_EQ(module_file("/d", {"a"}), fs::path("/d/liba.so"));
+  EXPECT_EQ(module_file("rel", {"a", "b", "c"}), fs::path("rel/a/b/libc.so"));
+}
+
+TEST(Registry, RejectsBadTargetsBeforeTouchingTheFilesystem) {
+  ScopedEnv debug("HYDRA_DEBUG_PLUGINS", "1");
+  auto registry = make_registry({kRoot});
+  for (const char* bad : {"../x.Y", "x", "a..b", "a/b.C"}) {
+    testing::internal::CaptureStderr();
+    std::string msg = create_error(registry, bad);
+    std::string log = testing::internal::GetCapturedStderr();
+    EXPECT_THAT(msg, StartsWith("Error locating target '" + std::string(bad) + "'\nfull_key: " + kKey + "\n  "));
+    EXPECT_THAT(log, Not(HasSubstr("searching"))) << bad;
+    EXPECT_THAT(log, Not(HasSubstr("tried"))) << bad;
+  }
+  EXPECT_EQ(create_error(registry, "x"),
+            expected_locate("x", {"'x' has no module part: write <module>.x (the module names the plugin library, "
+                                  "e.g. my_plugins.x)"}));
+  EXPECT_TRUE(registry.loaded_libraries().empty());
+}
+
+// ------------------------------------------------------------------------------------------
+// Search path
+
+TEST(SearchPath, EnvParsing) {
+  EXPECT_EQ(plugin_path_from_env("/a::/b:", false), (std::vector<fs::path>{"/a", "/b"}));
+  EXPECT_EQ(plugin_path_from_env("rel", false), (std::vector<fs::path>{"rel"}));
+  EXPECT_TRUE(plugin_path_from_env("", false).empty());
+  EXPECT_TRUE(plugin_path_from_env(":::", false).empty());
+  EXPECT_TRUE(plugin_path_from_env(nullptr, false).empty());
+  // Secure-execution (setuid/setgid): the environment does not choose plugin dirs.
+  EXPECT_TRUE(plugin_path_from_env("/a:/b", true).empty());
+}
+
+TEST(SearchPath, StandardOrder) {
+  ScopedEnv env("HYDRA_PLUGIN_PATH", "/env/one::/env/two");
+  auto sp = PluginSearchPath::standard({"/cli/one", "/cli/two"});
+  fs::path exe_dir = fs::read_symlink("/proc/self/exe").parent_path();
+  ASSERT_GE(sp.dirs.size(), 6u);
+  EXPECT_EQ(sp.dirs[0], fs::path("/cli/one"));
+  EXPECT_EQ(sp.dirs[1], fs::path("/cli/two"));
+  EXPECT_EQ(sp.dirs[2], fs::path("/env/one"));
+  EXPECT_EQ(sp.dirs[3], fs::path("/env/two"));
+  EXPECT_EQ(sp.dirs[4], exe_dir / "plugins");
+  // The plugin host's own code is linked into this test binary, so "next to libhydra_core"
+  // is next to the binary here.
+  EXPECT_EQ(sp.dirs[5], exe_dir / "hydra-cpp" / "plugins");
+  EXPECT_LE(sp.dirs.size(), 7u);
+  EXPECT_THAT(sp.dirs.back().string(), HasSubstr("hydra-cpp/plugins"));
+}
+
+TEST(SearchPath, StandardWithoutEnvAndDuplicates) {
+  ScopedEnv env("HYDRA_PLUGIN_PATH", nullptr);
+  auto sp = PluginSearchPath::standard({"/x", "/x/", "/y", "/x"});
+  ASSERT_GE(sp.dirs.size(), 2u);
+  EXPECT_EQ(sp.dirs[0], fs::path("/x"));
+  EXPECT_EQ(sp.dirs[1], fs::path("/y"));
+  EXPECT_EQ(sp.dirs[2], fs::read_symlink("/proc/self/exe").parent_path() / "plugins");
+}
+
+TEST(SearchPath, KeepsNonexistentDirsAndReportsThem) {
+  auto registry = make_registry({"/nonexistent/hydra-dir", kRoot});
+  EXPECT_EQ(registry.search_path().dirs.size(), 2u);
+  auto cb = registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey);
+  EXPECT_TRUE(cb);
+}
+
+TEST(SearchPath, FirstExistingFileWins) {
+  TempDir tmp;
+  fs::path copy_root = tmp.with_good_module("copy");
+  {
+    auto registry = make_registry({copy_root, kRoot});
+    registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey);
+    ASSERT_EQ(registry.loaded_libraries().size(), 1u);
+    EXPECT_EQ(registry.loaded_libraries()[0], fs::canonical(copy_root / "host_plugins" / "libgood.so"));
+  }
+  {
+    auto registry = make_registry({kRoot, copy_root});
+    registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey);
+    ASSERT_EQ(registry.loaded_libraries().size(), 1u);
+    EXPECT_EQ(registry.loaded_libraries()[0], fs::canonical(kGoodLib));
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Creating, using and destroying callbacks
+
+TEST(Registry, CreatesUsesAndDestroysThroughTheHandle) {
+  int live = 0;
+  auto registry = make_registry({kRoot});
+  Config params = counter_params(live);
+  params.put("greeting", std::string("hi"));
+  CallbackHandle cb = registry.create_callback("host_plugins.good.GoodCallback", params, kKey);
+  ASSERT_TRUE(cb);
+  EXPECT_EQ(live, 1);
+  EXPECT_EQ(run_start(cb), "hi from GoodCallback");
+  CallbackHandle copy = cb;
+  cb.reset();
+  EXPECT_EQ(live, 1);
+  copy.reset();
+  EXPECT_EQ(live, 0);  // the plugin's destroy ran the destructor
+}
+
+TEST(Registry, LoadsEachLibraryOnce) {
+  ScopedEnv debug("HYDRA_DEBUG_PLUGINS", "1");
+  int live = 0;
+  auto registry = make_registry({kRoot});
+  testing::internal::CaptureStderr();
+  auto a = registry.create_callback("host_plugins.good.GoodCallback", counter_params(live), kKey);
+  auto b = registry.create_callback("host_plugins.good.OtherCallback", counter_params(live), kKey);
+  auto c = registry.create_callback("host_plugins.good.GoodCallback", counter_params(live), kKey);
+  std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(live, 3);
+  EXPECT_EQ(run_start(b), "OtherCallback");
+  ASSERT_EQ(registry.loaded_libraries().size(), 1u);
+  EXPECT_EQ(registry.loaded_libraries()[0], fs::canonical(kGoodLib));
+  std::size_t loads = 0;
+  for (std::size_t pos = 0; (pos = log.find("  loaded " + kGoodLib.string(), pos)) != std::string::npos; ++pos)
+    ++loads;
+  EXPECT_EQ(loads, 1u) << log;
+}
+
+TEST(Registry, ObjectsKeepTheirLibraryLoaded) {
+  int live = 0;
+  CallbackHandle cb;
+  {
+    auto registry = make_registry({kRoot});
+    cb = registry.create_callback("host_plugins.good.OtherCallback", counter_params(live), kKey);
+  }
+  // The registry is gone; the object still runs plugin code.
+  EXPECT_TRUE(mapped(kGoodLib));
+  EXPECT_EQ(run_start(cb), "OtherCallback");
+  EXPECT_EQ(live, 1);
+  cb.reset();
+  EXPECT_EQ(live, 0);
+  // Nothing holds it now: the SDK's plugins (BOOST_DLL_USE_STD_FS, no GNU_UNIQUE) really unload.
+  EXPECT_FALSE(mapped(kGoodLib));
+}
+
+TEST(Registry, ReleasesLibrariesWithTheRegistryWhenNoObjectLives) {
+  {
+    auto registry = make_registry({kRoot});
+    registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey);  // destroyed at once
+    EXPECT_TRUE(mapped(kGoodLib));                                                // the cache holds it
+  }
+  EXPECT_FALSE(mapped(kGoodLib));
+}
+
+// ------------------------------------------------------------------------------------------
+// Locating errors
+
+TEST(Errors, UnknownFactoryListsExportsAndSuggests) {
+  auto registry = make_registry({kRoot});
+  EXPECT_EQ(create_error(registry, "host_plugins.good.GoodCalback"),
+            expected_locate("host_plugins.good.GoodCalback",
+                            {"module 'host_plugins.good' (" + kGoodLib.string() +
+                                 ") exports: GoodCallback, OtherCallback",
+                             "did you mean 'host_plugins.good.GoodCallback'?"}));
+  // Nothing close: the list only.
+  EXPECT_EQ(create_error(registry, "host_plugins.good.Zzz"),
+            expected_locate("host_plugins.good.Zzz", {"module 'host_plugins.good' (" + kGoodLib.string() +
+                                                      ") exports: GoodCallback, OtherCallback"}));
+  EXPECT_TRUE(registry.loaded_libraries().empty());  // listed without loading
+}
+
+TEST(Errors, MissingModuleListsFilesTried) {
+  auto registry = make_registry({kRoot, "/nonexistent/hydra-dir"});
+  std::string msg = create_error(registry, "host_plugins.nosuch.X");
+  EXPECT_EQ(msg, expected_locate("host_plugins.nosuch.X",
+                                 {"no plugin library for module 'host_plugins.nosuch' in the plugin search path:",
+                                  "tried " + (kRoot / "host_plugins/libnosuch.so").string() + ": not found",
+                                  "tried /nonexistent/hydra-dir/host_plugins/libnosuch.so: not found (no directory "
+                                  "/nonexistent/hydra-dir)",
+                                  "(add the plugin's directory with --plugin-dir, hydra.plugin_path or "
+                                  "HYDRA_PLUGIN_PATH; HYDRA_DEBUG_PLUGINS=1 shows every decision)"}));
+}
+
+TEST(Errors, MissingModuleSuggestsASiblingModule) {
+  auto registry = make_registry({kRoot});
+  std::string msg = create_error(registry, "host_plugins.god.GoodCallback");
+  EXPECT_THAT(msg, HasSubstr("\n  did you mean 'host_plugins.good.GoodCallback'?\n"));
+}
+
+TEST(Errors, UnresolvedSymbolFailsAtLoadWithDlerror) {
+  auto registry = make_registry({kRoot});
+  fs::path lib = kRoot / "host_plugins" / "libunresolved.so";
+  std::string msg = create_error(registry, "host_plugins.unresolved.Unresolved");
+  EXPECT_THAT(msg, StartsWith(expected_locate("host_plugins.unresolved.Unresolved",
+                                              {lib.string() + ": failed to load: " + fs::canonical(lib).string() +
+                                               ": undefined symbol: "})));
+  EXPECT_THAT(msg, HasSubstr("host_test_function_defined_nowhere"));
+  EXPECT_THAT(msg, Not(HasSubstr("Bad file descriptor")));
+  EXPECT_THAT(msg, Not(HasSubstr("boost::dll")));
+  EXPECT_TRUE(registry.loaded_libraries().empty());
+}
+
+TEST(Errors, NotALibrary) {
+  auto registry = make_registry({kRoot});
+  fs::path file = kRoot / "host_plugins" / "libnotalib.so";
+  EXPECT_EQ(create_error(registry, "host_plugins.notalib.X"),
+            expected_locate("host_plugins.notalib.X",
+                            {file.string() + ": not a shared library (Unsupported binary format)"}));
+}
+
+TEST(Errors, LibraryWithoutSection) {
+  auto registry = make_registry({kRoot});
+  fs::path file = kRoot / "host_plugins" / "libplain.so";
+  EXPECT_EQ(create_error(registry, "host_plugins.plain.X"),
+            expected_locate("host_plugins.plain.X",
+                            {file.string() + ": not a hydra-cpp plugin (no 'hydracb' section); build it with "
+                                             "hydra_add_callback_plugin() and export callbacks with HYDRA_CALLBACK"}));
+  EXPECT_TRUE(registry.loaded_libraries().empty());
+}
+
+TEST(Errors, AbiMajorMismatchNamesBothVersions) {
+  auto registry = make_registry({kRoot});
+  fs::path file = kRoot / "host_plugins" / "libabi2.so";
+  EXPECT_EQ(create_error(registry, "host_plugins.abi2.FutureCallback"),
+            expected_locate("host_plugins.abi2.FutureCallback",
+                            {file.string() + ": it was built for hydra-cpp plugin ABI 2.0, but this host has plugin ABI "
+                                             "1.0 (another major version; a host serves its own major and minors up to "
+                                             "its own); rebuild the plugin against this hydra-cpp's SDK"}));
+  EXPECT_TRUE(registry.loaded_libraries().empty());  // refused before loading
+}
+
+TEST(Errors, AbiNewerMinorNamesBothVersions) {
+  auto registry = make_registry({kRoot});
+  std::string msg = create_error(registry, "host_plugins.abi_newer.FutureCallback");
+  EXPECT_THAT(msg, HasSubstr("built for hydra-cpp plugin ABI 1.99, but this host has plugin ABI 1.0 (a newer minor"));
+  EXPECT_TRUE(registry.loaded_libraries().empty());
+}
+
+TEST(Errors, RecordChecks) {
+  hydra::plugin_abi::FactoryRecord record{HYDRA_SDK_ABI_MAJOR, HYDRA_SDK_ABI_MINOR, hydra::plugin_abi::build_key,
+                                          "X", nullptr, nullptr};
+  EXPECT_FALSE(check_record(record));
+  record.build_key = "gcc99;cxx11abi=0;boost=100000";
+  auto why = check_record(record);
+  ASSERT_TRUE(why);
+  EXPECT_THAT(*why, HasSubstr("'gcc99;cxx11abi=0;boost=100000' differs from this host's '" +
+                              std::string(hydra::plugin_abi::build_key) + "'"));
+  record.abi_major = 7;
+  record.build_key = nullptr;  // not read once the major differs
+  why = check_record(record);
+  ASSERT_TRUE(why);
+  EXPECT_THAT(*why, HasSubstr("ABI 7." + std::to_string(HYDRA_SDK_ABI_MINOR) + ", but this host has plugin ABI 1.0"));
+  EXPECT_FALSE(check_abi({1, 0}));
+  EXPECT_TRUE(check_abi({1, 1}));
+  EXPECT_TRUE(check_abi({0, 0}));
+}
+
+TEST(Errors, DlerrorTextIsExtracted) {
+  EXPECT_EQ(dlerror_text("boost::dll::shared_library::load() failed (dlerror system message: /x/liba.so: undefined "
+                         "symbol: _Z3foov): Bad file descriptor"),
+            "/x/liba.so: undefined symbol: _Z3foov");
+  EXPECT_EQ(dlerror_text("something: Bad file descriptor"), "something");
+  EXPECT_EQ(dlerror_text("plain"), "plain");
+}
+
+// ------------------------------------------------------------------------------------------
+// Stripped libraries (Boost 1.74's library_info lists nothing): load and ask
+
+TEST(Stripped, LoadsAndAsks) {
+  LibraryListing listing = inspect_library(kStrippedRoot / "host_plugins" / "libgood.so");
+  EXPECT_EQ(listing.kind, LibraryListing::Kind::stripped);
+  int live = 0;
+  auto registry = make_registry({kStrippedRoot});
+  auto cb = registry.create_callback("host_plugins.good.GoodCallback", counter_params(live), kKey);
+  EXPECT_EQ(live, 1);
+  EXPECT_EQ(run_start(cb), "hello from GoodCallback");
+  cb.reset();
+  EXPECT_EQ(live, 0);
+}
+
+TEST(Stripped, UnknownFactorySaysItCannotList) {
+  auto registry = make_registry({kStrippedRoot});
+  fs::path file = kStrippedRoot / "host_plugins" / "libgood.so";
+  EXPECT_EQ(create_error(registry, "host_plugins.good.Nope"),
+            expected_locate("host_plugins.good.Nope",
+                            {file.string() + " does not export 'Nope' (its symbol table is stripped, so its factories "
+                                             "cannot be listed)"}));
+}
+
+TEST(Inspect, ListsFactoriesAndAbiWithoutLoading) {
+  LibraryListing listing = inspect_library(kGoodLib);
+  EXPECT_EQ(listing.kind, LibraryListing::Kind::plugin);
+  EXPECT_EQ(listing.factories, (std::vector<std::string>{"GoodCallback", "OtherCallback"}));
+  ASSERT_EQ(listing.abi.size(), 1u);
+  EXPECT_EQ(listing.abi[0], host_abi());
+  EXPECT_FALSE(check_listing_abi(listing));
+  EXPECT_FALSE(mapped(kGoodLib));
+  EXPECT_EQ(inspect_library("/nonexistent/libx.so").kind, LibraryListing::Kind::not_a_library);
+}
+
+// ------------------------------------------------------------------------------------------
+// Constructor errors
+
+TEST(ConstructorErrors, StdException) {
+  auto registry = make_registry({kRoot});
+  EXPECT_EQ(create_error(registry, "host_plugins.throwing.Thrower"),
+            "Error in call to target 'host_plugins.throwing.Thrower':\n"
+            "std::runtime_error: constructor failed on purpose\n"
+            "full_key: " + kKey);
+}
+
+TEST(ConstructorErrors, NonStdException) {
+  auto registry = make_registry({kRoot});
+  EXPECT_EQ(create_error(registry, "host_plugins.throwing.IntThrower"),
+            "Error in call to target 'host_plugins.throwing.IntThrower':\n"
+            "int: <no message: not a std::exception>\n"
+            "full_key: " + kKey);
+}
+
+TEST(ConstructorErrors, MissingParam) {
+  auto registry = make_registry({kRoot});
+  EXPECT_EQ(create_error(registry, "host_plugins.throwing.NeedsParam"),
+            "Error in call to target 'host_plugins.throwing.NeedsParam':\n"
+            "hydra::ConfigError: Missing key file_path\n"
+            "full_key: " + kKey);
+  Config params;
+  params.put("file_path", std::string("/tmp/x"));
+  EXPECT_TRUE(registry.create_callback("host_plugins.throwing.NeedsParam", params, kKey));
+}
+
+// ------------------------------------------------------------------------------------------
+// Security
+
+class Security : public ::testing::Test {
+ protected:
+  TempDir tmp;
+  fs::path root = tmp.with_good_module("root");
+  fs::path module_dir = root / "host_plugins";
+  fs::path lib = module_dir / "libgood.so";
+
+  std::string refusal(std::vector<fs::path> dirs) {
+    auto registry = make_registry(std::move(dirs));
+    std::string msg = create_error(registry, "host_plugins.good.GoodCallback");
+    EXPECT_TRUE(registry.loaded_libraries().empty());
+    return msg;
+  }
+};
+
+TEST_F(Security, BaselineLoads) {
+  auto registry = make_registry({root});
+  EXPECT_TRUE(registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey));
+}
+
+TEST_F(Security, WorldWritableModuleDir) {
+  chmod_or_fail(module_dir, 0777);
+  fs::path canon = fs::canonical(module_dir);
+  EXPECT_EQ(refusal({root}),
+            expected_locate("host_plugins.good.GoodCallback",
+                            {"refused " + lib.string() + ": directory " + canon.string() +
+                             " is writable by group and others (mode 0777), so someone else could replace the plugin; "
+                             "fix with: chmod go-w '" + canon.string() + "'"}));
+}
+
+TEST_F(Security, WritableSearchDir) {
+  chmod_or_fail(root, 0757);
+  EXPECT_THAT(refusal({root}), HasSubstr("directory " + fs::canonical(root).string() + " is writable by others (mode 0757)"));
+}
+
+TEST_F(Security, WorldWritableFile) {
+  chmod_or_fail(lib, 0757);
+  EXPECT_THAT(refusal({root}), HasSubstr("\n  refused " + lib.string() + ": file " + fs::canonical(lib).string() +
+                                         " is writable by others (mode 0757)"));
+}
+
+TEST_F(Security, GroupWritableFile) {
+  chmod_or_fail(lib, 0775);
+  EXPECT_THAT(refusal({root}), HasSubstr("is writable by group (mode 0775)"));
+}
+
+TEST_F(Security, ForeignOwner) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to chown";
+  ASSERT_EQ(::chown(lib.c_str(), 65534, 65534), 0);
+  EXPECT_THAT(refusal({root}), HasSubstr("file " + fs::canonical(lib).string() +
+                                         " is owned by uid 65534, not by root or you (uid 0)"));
+  ASSERT_EQ(::chown(lib.c_str(), 0, 0), 0);
+  ASSERT_EQ(::chown(module_dir.c_str(), 65534, 65534), 0);
+  EXPECT_THAT(refusal({root}), HasSubstr("directory " + fs::canonical(module_dir).string() + " is owned by uid 65534"));
+}
+
+TEST_F(Security, SymlinkEscapingTheSearchDir) {
+  fs::path esc = tmp.path() / "esc";
+  fs::create_directories(esc / "host_plugins");
+  fs::create_symlink(kGoodLib, esc / "host_plugins" / "libgood.so");
+  std::string msg = refusal({esc});
+  EXPECT_THAT(msg, HasSubstr("refused " + (esc / "host_plugins/libgood.so").string() + ": it resolves to " +
+                             fs::canonical(kGoodLib).string() + ", outside the search dir " +
+                             fs::canonical(esc).string() + " (a symlink escapes it)"));
+}
+
+TEST_F(Security, SymlinkedDirectoryEscapingTheSearchDir) {
+  fs::path esc = tmp.path() / "esc_dir";
+  fs::create_directories(esc);
+  fs::create_directory_symlink(kRoot / "host_plugins", esc / "host_plugins");
+  EXPECT_THAT(refusal({esc}), HasSubstr("outside the search dir"));
+}
+
+TEST_F(Security, SymlinkInsideTheSearchDirIsFine) {
+  fs::rename(lib, module_dir / "libgood.so.1");
+  fs::create_symlink("libgood.so.1", lib);
+  auto registry = make_registry({root});
+  EXPECT_TRUE(registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey));
+  EXPECT_EQ(registry.loaded_libraries()[0], fs::canonical(module_dir / "libgood.so.1"));
+}
+
+TEST_F(Security, DanglingSymlink) {
+  fs::remove(lib);
+  fs::create_symlink("missing.so", lib);
+  EXPECT_THAT(refusal({root}), HasSubstr("refused " + lib.string() + ": cannot resolve " + lib.string()));
+}
+
+TEST_F(Security, NotARegularFile) {
+  fs::remove(lib);
+  fs::create_directory(lib);
+  chmod_or_fail(lib, 0755);
+  EXPECT_THAT(refusal({root}), HasSubstr(fs::canonical(lib).string() + " is not a regular file"));
+}
+
+TEST_F(Security, ARefusedCandidateIsAnErrorNotAFallThrough) {
+  chmod_or_fail(lib, 0777);
+  std::string msg = refusal({"/nonexistent/first", root, kRoot});
+  EXPECT_THAT(msg, HasSubstr("\n  tried /nonexistent/first/host_plugins/libgood.so: not found (no directory "
+                             "/nonexistent/first)\n  refused " + lib.string()));
+}
+
+// ------------------------------------------------------------------------------------------
+// The app module: factories exported by the program itself
+
+TEST(AppModule, ResolvesTheAppsOwnFactories) {
+  auto registry = make_registry({kRoot}, "test_app");
+  auto cb = registry.create_callback("test_app.AppCallback", Config(), kKey);
+  ASSERT_TRUE(cb);
+  EXPECT_EQ(run_start(cb), "AppCallback");
+  EXPECT_TRUE(registry.loaded_libraries().empty());
+}
+
+TEST(AppModule, UnknownFactoryListsTheAppsExports) {
+  auto registry = make_registry({kRoot}, "test_app");
+  std::string msg = create_error(registry, "test_app.AppCalback");
+  EXPECT_THAT(msg, StartsWith(expected_locate("test_app.AppCalback",
+                                              {"module 'test_app' is the app itself; it exports: AppCallback",
+                                               "did you mean 'test_app.AppCallback'?",
+                                               "and no plugin library named 'test_app' in the plugin search path:",
+                                               "tried " + (kRoot / "libtest_app.so").string() + ": not found"})));
+}
+
+TEST(AppModule, FallsBackToALibraryOfThatName) {
+  // An app called "host_plugins.good" does not export GoodCallback: the library does.
+  auto registry = make_registry({kRoot}, "host_plugins.good");
+  EXPECT_TRUE(registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey));
+  EXPECT_EQ(registry.loaded_libraries().size(), 1u);
+  std::string msg = create_error(registry, "host_plugins.good.Nope");
+  EXPECT_THAT(msg, HasSubstr("\n  module 'host_plugins.good' is the app itself; it exports: AppCallback\n"));
+  EXPECT_THAT(msg, HasSubstr("\n  module 'host_plugins.good' (" + kGoodLib.string() + ") exports: GoodCallback, OtherCallback"));
+}
+
+// ------------------------------------------------------------------------------------------
+// HYDRA_DEBUG_PLUGINS
+
+TEST(Debug, PrintsEveryDecision) {
+  ScopedEnv debug("HYDRA_DEBUG_PLUGINS", "1");
+  auto registry = make_registry({"/nonexistent/first", kRoot});
+  testing::internal::CaptureStderr();
+  registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey);
+  create_error(registry, "host_plugins.abi2.FutureCallback");
+  std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_THAT(log, HasSubstr("[hydra plugins] searching /nonexistent/first for module 'host_plugins.good'\n"));
+  EXPECT_THAT(log, HasSubstr("[hydra plugins]   tried /nonexistent/first/host_plugins/libgood.so: not found"));
+  EXPECT_THAT(log, HasSubstr("[hydra plugins]   candidate " + kGoodLib.string() + "\n"));
+  EXPECT_THAT(log, HasSubstr("[hydra plugins]   " + kGoodLib.string() + " exports: GoodCallback, OtherCallback\n"));
+  EXPECT_THAT(log, HasSubstr("[hydra plugins]   loaded " + kGoodLib.string()));
+  EXPECT_THAT(log, HasSubstr("[hydra plugins]   found factory 'GoodCallback' in " + kGoodLib.string() + "\n"));
+  EXPECT_THAT(log, HasSubstr("[hydra plugins]   refused " + (kRoot / "host_plugins/libabi2.so").string() + ": ABI: "));
+  for (std::istringstream lines(log); std::getline(lines, log);) EXPECT_THAT(log, StartsWith("[hydra plugins] "));
+}
+
+TEST(Debug, SilentByDefault) {
+  ScopedEnv debug("HYDRA_DEBUG_PLUGINS", nullptr);
+  auto registry = make_registry({kRoot});
+  testing::internal::CaptureStderr();
+  registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey);
+  create_error(registry, "host_plugins.nosuch.X");
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  ScopedEnv zero("HYDRA_DEBUG_PLUGINS", "0");
+  EXPECT_FALSE(debug_enabled());
+}
+
+}  // namespace
