@@ -124,6 +124,12 @@ std::string python_format_to_spdlog(const std::string& format) {
   return out;
 }
 
+namespace {
+// Installed when libhydra_core loads, before any app or plugin code can ask for a logger:
+// a logger made earlier would keep spdlog's original sinks and never see the run's formats.
+[[maybe_unused]] const bool g_installed_at_load = (LogManager::instance(), true);
+}  // namespace
+
 LogManager& LogManager::instance() {
   static LogManager manager;
   return manager;
