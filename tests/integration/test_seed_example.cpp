@@ -30,8 +30,12 @@ TEST(SeedExample, RunPrintsConfigThenCallbackAndWritesHydraFiles) {
   fs::path out = single_output_dir(dir.path());
   EXPECT_TRUE(std::regex_match(fs::relative(out, dir.path()).generic_string(),
                                std::regex(R"(outputs/\d{4}-\d{2}-\d{2}/\d{2}-\d{2}-\d{2})")));
+  // Hydra's three files, plus (beyond Hydra) the JobReturn, so every job dir is a complete record.
   EXPECT_EQ(list_files(out), (std::vector<std::string>{".hydra/config.yaml", ".hydra/hydra.yaml",
-                                                       ".hydra/overrides.yaml", "my_app.log"}));
+                                                       ".hydra/job_return.yaml", ".hydra/overrides.yaml",
+                                                       "my_app.log"}));
+  std::string job_return = read_text(out / ".hydra/job_return.yaml");
+  EXPECT_NE(job_return.find("status: COMPLETED\n"), std::string::npos) << job_return;
   EXPECT_EQ(read_text(out / ".hydra/config.yaml"), "foo: bar\n");
   EXPECT_EQ(read_text(out / ".hydra/overrides.yaml"), "[]\n");
   std::string hydra_yaml = read_text(out / ".hydra/hydra.yaml");

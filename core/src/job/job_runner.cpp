@@ -1,6 +1,7 @@
 #include "job/job_runner.hpp"
 
 #include "config/interpolation.hpp"
+#include "job/job_return_io.hpp"
 #include "logging/log_manager.hpp"
 #include "util/errors.hpp"
 #include "util/exceptions.hpp"
@@ -176,6 +177,8 @@ JobResult run_job(const JobSpec& spec, CallbackChain& callbacks, const TaskFunct
     if (ret.working_dir.empty()) ret.working_dir = fs::current_path().string();
   }
   ret.duration = std::chrono::steady_clock::now() - started;
+  if (output_subdir && output_subdir->data().is_scalar())
+    write_job_return(output_dir / output_subdir->data().text() / "job_return.yaml", ret);
   callbacks.on_job_end(resolved, ret);
   LogManager::instance().flush();
   return result;

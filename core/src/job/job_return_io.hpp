@@ -1,0 +1,22 @@
+// JobReturn <-> YAML (`<job dir>/.hydra/job_return.yaml`), so a sweep dir is a complete record
+// that tools, out-of-process launchers and rerun can read back (SPEC §1).
+#pragma once
+
+#include <hydra/callback.hpp>
+#include <hydra/config.hpp>
+
+#include <filesystem>
+
+namespace hydra::internal {
+
+Config job_return_to_config(const JobReturn& job_return);
+// Throws UserError naming `source` if a field is missing or has the wrong type.
+JobReturn job_return_from_config(const Config& node, const std::string& source);
+
+// Written atomically (temp file + rename).
+void write_job_return(const std::filesystem::path& file, const JobReturn& job_return);
+
+// One line for humans: "FAILED: std::invalid_argument: task failed" / "signal 11 (SIGSEGV)".
+std::string describe_failure(const JobError& error);
+
+}  // namespace hydra::internal
