@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <exception>
 #include <map>
+#include <mutex>
 #include <set>
 #include <system_error>
 #include <typeinfo>
@@ -60,11 +61,17 @@ PluginSearchPath PluginSearchPath::standard(const std::vector<fs::path>& cli_and
   }
   if (std::string(HYDRA_INSTALL_PLUGIN_DIR) != "") dirs.emplace_back(HYDRA_INSTALL_PLUGIN_DIR);
 
-  // The same directory twice would only be tried twice.
+  // Relative dirs are taken from the current directory now, before a job may chdir. The same
+  // directory twice would only be tried twice.
   PluginSearchPath path;
   std::set<fs::path> seen;
   for (auto& dir : dirs) {
     if (dir.empty()) continue;
+    if (dir.is_relative()) {
+      std::error_code abs_ec;
+      fs::path absolute = fs::absolute(dir, abs_ec);
+      if (!abs_ec) dir = absolute;
+    }
     fs::path key = dir.lexically_normal();
     if (!key.empty() && key.filename().empty()) key = key.parent_path();  // "a/b/" == "a/b"
     if (seen.insert(key).second) path.dirs.push_back(dir);
@@ -133,6 +140,7 @@ std::vector<std::string> sibling_modules(const std::vector<fs::path>& dirs, cons
 struct PluginRegistry::Impl {
   PluginSearchPath search_path;
   std::string app_module;
+  mutable std::mutex mutex;  // dlopen and the cache: one create_callback at a time
 
   std::map<std::string, Module> modules;  // by canonical library path
   std::vector<fs::path> load_order;       // canonical paths, as loaded
@@ -173,9 +181,10 @@ const plugin_abi::FactoryRecord* PluginRegistry::Impl::find_in_app(const plugin:
     }
   }
   const bool listed = program_listing.kind == LibraryListing::Kind::plugin;
+  // Unlisted (stripped, or the program file unreadable): ask the loaded program.
   const bool maybe = listed ? std::binary_search(program_listing.factories.begin(), program_listing.factories.end(),
                                                  name.factory)
-                            : program_listing.kind == LibraryListing::Kind::stripped;
+                            : program_listing.kind != LibraryListing::Kind::no_section;
   const plugin_abi::FactoryRecord* record = nullptr;
   if (maybe && program) {
     if (auto why = plugin::check_listing_abi(program_listing))
@@ -195,6 +204,9 @@ const plugin_abi::FactoryRecord* PluginRegistry::Impl::find_in_app(const plugin:
   else if (program_listing.kind == LibraryListing::Kind::stripped)
     notes.push_back("module '" + app_module + "' is the app itself; it does not export '" + name.factory +
                     "' (its symbol table is stripped, so its factories cannot be listed)");
+  else if (program_listing.kind == LibraryListing::Kind::not_a_library)
+    notes.push_back("module '" + app_module + "' is the app itself; it does not export '" + name.factory +
+                    "' (its factories cannot be listed: " + program_listing.error + ")");
   else
     notes.push_back("module '" + app_module + "' is the app itself; it exports no callbacks");
   if (listed) add_did_you_mean(notes, app_module, name.factory, program_listing.factories);
@@ -255,10 +267,14 @@ PluginRegistry::~PluginRegistry() = default;
 
 const PluginSearchPath& PluginRegistry::search_path() const { return impl_->search_path; }
 
-std::vector<fs::path> PluginRegistry::loaded_libraries() const { return impl_->load_order; }
+std::vector<fs::path> PluginRegistry::loaded_libraries() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->load_order;
+}
 
 CallbackHandle PluginRegistry::create_callback(const std::string& target, const Config& params,
                                                const std::string& full_key) {
+  std::lock_guard lock(impl_->mutex);
   std::string why;
   auto name = plugin::parse_target(target, why);
   if (!name) throw_locate(target, full_key, {why});
@@ -275,10 +291,15 @@ CallbackHandle PluginRegistry::create_callback(const std::string& target, const 
     fs::path file = impl_->locate(*name, target, full_key, tried);
     if (file.empty()) {
       std::vector<std::string> help = app_notes;
-      help.push_back(app_notes.empty() ? "no plugin library for module '" + name->module + "' in the plugin search path:"
-                                       : "and no plugin library named '" + name->module + "' in the plugin search path:");
+      if (!app_notes.empty()) {
+        // The user meant the app's own factory: what it exports is what helps.
+        help.push_back("(no plugin library named '" + name->module +
+                       "' in the plugin search path either; HYDRA_DEBUG_PLUGINS=1 lists the files tried)");
+        throw_locate(target, full_key, help);
+      }
+      help.push_back("no plugin library for module '" + name->module + "' in the plugin search path:");
       help.insert(help.end(), tried.begin(), tried.end());
-      if (app_notes.empty()) {
+      {
         auto close = closest_matches(name->module_parts.back(), sibling_modules(impl_->search_path.dirs, *name));
         if (!close.empty()) {
           std::vector<std::string> parent(name->module_parts.begin(), name->module_parts.end() - 1);

@@ -60,7 +60,14 @@ std::optional<TargetName> parse_target(std::string_view target, std::string& why
 fs::path module_file(const fs::path& dir, const std::vector<std::string>& module_parts) {
   fs::path file = dir;
   for (std::size_t i = 0; i + 1 < module_parts.size(); ++i) file /= module_parts[i];
+  // Boost.DLL's decorations (shared_library::decorate), spelled out so errors name the exact file.
+#if defined(_WIN32)
+  return file / (module_parts.back() + ".dll");
+#elif defined(__APPLE__)
+  return file / ("lib" + module_parts.back() + ".dylib");
+#else
   return file / ("lib" + module_parts.back() + ".so");
+#endif
 }
 
 std::vector<fs::path> plugin_path_from_env(const char* value, bool secure) {
