@@ -6,6 +6,7 @@
 #include <hydra/config.hpp>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hydra::internal {
@@ -18,6 +19,9 @@ struct ComposeRequest {
   std::vector<std::string> overrides;  // as typed on the command line
   std::vector<ConfigSource> sources;   // searched in order
   std::filesystem::path cwd;           // hydra.runtime.cwd
+  // RUN: a sweep override (`foo=a,b`) is an error. MULTIRUN: sweep overrides are left out of
+  // the composed config (the sweeper applies one value per job) but kept in task_overrides.
+  RunMode mode = RunMode::RUN;
 };
 
 struct ComposedConfig {
@@ -27,6 +31,12 @@ struct ComposedConfig {
 };
 
 // Throws UserError with a one-line message naming the file/key/override and what to do.
+// The built-in source (ConfigSource::builtin()) is always searched after request.sources.
 ComposedConfig compose(const ComposeRequest& request);
+
+// The config groups (dirs holding .yaml options) reachable from `sources` plus the built-in
+// source, sorted ("db", "hydra/job_logging", ...), each with its sorted options. For --help.
+std::vector<std::pair<std::string, std::vector<std::string>>> list_config_groups(
+    const std::vector<ConfigSource>& sources);
 
 }  // namespace hydra::internal

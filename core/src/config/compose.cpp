@@ -1,0 +1,795 @@
+#include "config/compose.hpp"
+
+#include "config/overrides.hpp"
+#include "config/tree.hpp"
+#include "config/yaml_io.hpp"
+#include "util/errors.hpp"
+#include "util/strings.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+
+namespace hydra::internal {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Loaded files
+
+struct DefaultEntry {
+  enum class Type { Self, Config, Group };
+  Type type = Type::Self;
+  std::string path;                     // Config: path as written; Group: group as written
+  std::optional<std::string> package;   // "@pkg"
+  std::vector<std::string> options;     // Group: chosen option(s)
+  bool multi = false;                   // group: [a, b]
+  bool optional = false;
+  bool is_override = false;
+  bool null_value = false;              // group: null
+  bool external = false;                // +group=option from the command line
+};
+
+struct LoadedFile {
+  std::shared_ptr<const Config> tree;
+  std::vector<DefaultEntry> defaults;
+  std::optional<std::string> header;  // "# @package <pkg>"
+  std::string origin;                 // for messages: full path or <source>/<rel>
+};
+
+std::optional<std::string> package_header(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    pos = end == std::string_view::npos ? text.size() : end + 1;
+    std::size_t i = 0;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+    if (i == line.size()) continue;
+    if (line[i] != '#') break;
+    ++i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (!starts_with(line.substr(i), "@package")) continue;
+    i += 8;
+    if (i < line.size() && line[i] != ' ' && line[i] != '\t') continue;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    std::size_t j = i;
+    while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') ++j;
+    return std::string(line.substr(i, j - i));
+  }
+  return std::nullopt;
+}
+
+std::string scalar_text(const Config& node, const std::string& origin, const std::string& what) {
+  if (node.data().is_scalar() || node.data().kind() == NodeKind::Missing) return node.data().text();
+  throw UserError(origin + ": " + what + " must be a name, found " + to_string(node.data().kind()) + " " +
+                  inline_text(node));
+}
+
+DefaultEntry parse_entry(const Config& item, const std::string& origin) {
+  DefaultEntry e;
+  const std::string hint = ". Use '- group: option', '- config_name' or '- _self_'";
+  if (item.data().is_scalar()) {
+    std::string text = item.data().text();
+    if (text == "_self_") return e;
+    e.type = DefaultEntry::Type::Config;
+    auto at = text.find('@');
+    if (at != std::string::npos) {
+      e.package = text.substr(at + 1);
+      text.resize(at);
+    }
+    e.path = text;
+    if (e.path.empty()) throw UserError(origin + ": invalid defaults entry '" + item.data().text() + "'" + hint);
+    return e;
+  }
+  if (item.data().kind() != NodeKind::Map || item.size() != 1)
+    throw UserError(origin + ": invalid defaults entry " + inline_text(item) + hint);
+  const auto& [key, value] = *item.begin();
+  std::vector<std::string> words;
+  for (auto& w : split(key, ' '))
+    if (!w.empty()) words.push_back(w);
+  if (words.empty()) throw UserError(origin + ": invalid defaults entry " + inline_text(item) + hint);
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    if (words[i] == "optional") {
+      e.optional = true;
+    } else if (words[i] == "override") {
+      e.is_override = true;
+    } else {
+      throw UserError(origin + ": invalid defaults entry '" + key + "': unknown keyword '" + words[i] +
+                      "' (only 'optional' and 'override' are allowed before the group)");
+    }
+  }
+  std::string group = words.back();
+  auto at = group.find('@');
+  if (at != std::string::npos) {
+    e.package = group.substr(at + 1);
+    group.resize(at);
+  }
+  if (group.empty() || group == "/") throw UserError(origin + ": invalid defaults entry " + inline_text(item) + hint);
+  e.type = DefaultEntry::Type::Group;
+  e.path = group;
+  switch (value.data().kind()) {
+    case NodeKind::Null: e.null_value = true; break;
+    case NodeKind::Sequence:
+      e.multi = true;
+      for (const auto& [k, opt] : value) e.options.push_back(scalar_text(opt, origin, "an option of '" + key + "'"));
+      break;
+    default: e.options.push_back(scalar_text(value, origin, "the option of '" + key + "'"));
+  }
+  return e;
+}
+
+std::shared_ptr<LoadedFile> make_loaded(std::shared_ptr<const Config> tree, std::string_view text, std::string origin) {
+  auto f = std::make_shared<LoadedFile>();
+  f->origin = std::move(origin);
+  if (tree->data().kind() != NodeKind::Map)
+    throw UserError(f->origin + ": a config file must hold a map at the top level, found a " +
+                    to_string(tree->data().kind()));
+  f->header = package_header(text);
+  auto it = tree->find("defaults");
+  if (it != tree->not_found()) {
+    const Config& list = it->second;
+    if (list.data().kind() != NodeKind::Sequence)
+      throw UserError(f->origin + ": 'defaults' must be a list (found a " + to_string(list.data().kind()) +
+                      "). Write:\ndefaults:\n  - group: option");
+    for (const auto& [k, item] : list) f->defaults.push_back(parse_entry(item, f->origin));
+  }
+  f->tree = std::move(tree);
+  return f;
+}
+
+// Parsed in-memory files (embedded, built-in) are immutable: parse each once per process.
+std::shared_ptr<const Config> parse_in_memory(std::string_view text, const std::string& origin) {
+  static std::mutex mutex;
+  static std::map<std::pair<const char*, std::size_t>, std::shared_ptr<const Config>> cache;
+  std::pair<const char*, std::size_t> key{text.data(), text.size()};
+  {
+    std::lock_guard lock(mutex);
+    auto it = cache.find(key);
+    if (it != cache.end()) return it->second;
+  }
+  auto parsed = std::make_shared<const Config>(parse_yaml(std::string(text), origin));
+  std::lock_guard lock(mutex);
+  cache.emplace(key, parsed);
+  return parsed;
+}
+
+std::string dir_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
+std::string strip_slash(std::string s) {
+  while (!s.empty() && s.front() == '/') s.erase(0, 1);
+  return s;
+}
+
+std::string dotted(std::string s) {
+  std::replace(s.begin(), s.end(), '/', '.');
+  return s;
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (std::size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
+    s.replace(pos, from.size(), to);
+}
+
+// Hydra 1.3 InputDefault._get_final_package.
+std::string final_package(const std::string& parent_package, std::optional<std::string> entry_package,
+                          const std::optional<std::string>& header, const std::string& relative_group,
+                          const std::string& group_path) {
+  std::string default_package = dotted(group_path);
+  std::optional<std::string> package;
+  if (entry_package) {
+    package = *entry_package == "_here_" ? std::string() : *entry_package;
+    if (package->find("_group_") != std::string::npos) {
+      replace_all(*package, "_group_", default_package);
+      package = "_global_." + *package;
+    }
+  } else if (header && *header != "_group_" && *header != default_package) {
+    // A header is absolute.
+    if (*header == "_global_" || starts_with(*header, "_global_."))
+      package = *header;
+    else
+      package = header->empty() ? std::string("_global_") : "_global_." + *header;
+  }
+  if (!package) package = dotted(relative_group);
+  std::string ret;
+  if (parent_package.empty())
+    ret = *package;
+  else
+    ret = package->empty() ? parent_package : parent_package + "." + *package;
+  auto lgi = ret.rfind("_global_");
+  if (lgi == std::string::npos) return ret;
+  std::size_t from = lgi + 8 + 1;
+  return from >= ret.size() ? std::string() : ret.substr(from);
+}
+
+std::string group_path(const DefaultEntry& e, const std::string& base_dir) {
+  if (!e.path.empty() && e.path.front() == '/') return strip_slash(e.path);
+  return base_dir.empty() ? e.path : base_dir + "/" + e.path;
+}
+
+struct GroupChoice {
+  std::vector<std::string> options;
+  bool multi = false;
+  bool deleted = false;
+  bool from_cli = false;
+  bool used = false;
+  std::string input;   // the override as typed (cli) or the entry (file)
+  std::string origin;  // file of an `override` entry
+};
+
+struct MergeItem {
+  std::shared_ptr<LoadedFile> file;
+  std::string package;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+class Composer {
+ public:
+  explicit Composer(const ComposeRequest& request) : req_(request) {
+    sources_ = request.sources;
+    sources_.push_back(ConfigSource::builtin());
+  }
+
+  ComposedConfig run();
+
+ private:
+  std::shared_ptr<LoadedFile> load(const std::string& rel);
+  std::vector<std::string> options_of(const std::string& group) const;
+  bool is_group(const std::string& group) const;
+  std::string search_path_text() const;
+  std::string options_message(const std::string& group, const std::string& wanted) const;
+
+  void classify_overrides();
+  void process_file(const std::shared_ptr<LoadedFile>& file, const std::string& config_path,
+                    const std::string& package, bool primary);
+  void process_list(std::vector<DefaultEntry> entries, const std::string& base_dir, const std::string& package,
+                    const std::shared_ptr<LoadedFile>& self, const std::string& where);
+  void register_overrides(const std::vector<DefaultEntry>& entries, const std::string& base_dir,
+                          const std::string& where);
+  void record_choice(const std::string& group, const Config& value);
+  void apply_key_override(Config& root, const Override& ov);
+  void assign(Config& node, const Config& value, const Override& ov, const std::string& key);
+  void fill_runtime(Config& root, const std::vector<Override>& task);
+
+  const ComposeRequest& req_;
+  std::vector<ConfigSource> sources_;
+  std::map<std::string, std::shared_ptr<LoadedFile>> cache_;
+  std::map<std::string, GroupChoice> group_overrides_;
+  std::vector<DefaultEntry> external_adds_;
+  std::set<std::string> external_add_groups_;
+  std::vector<Override> key_overrides_;
+  std::vector<Override> all_overrides_;
+  std::vector<std::pair<std::string, Config>> choices_;
+  std::vector<MergeItem> items_;
+};
+
+std::shared_ptr<LoadedFile> Composer::load(const std::string& rel) {
+  auto cached = cache_.find(rel);
+  if (cached != cache_.end()) return cached->second;
+  std::shared_ptr<LoadedFile> result;
+  for (const auto& source : sources_) {
+    if (!source.is_directory()) {
+      auto view = source.read_view(rel);
+      if (!view) continue;
+      std::string origin = source.describe() + "/" + rel;
+      result = make_loaded(parse_in_memory(*view, origin), *view, origin);
+      break;
+    }
+    auto text = source.read(rel);
+    if (!text) continue;
+    std::string origin = (std::filesystem::path(source.describe()) / rel).string();
+    result = make_loaded(std::make_shared<const Config>(parse_yaml(*text, origin)), *text, origin);
+    break;
+  }
+  cache_.emplace(rel, result);
+  return result;
+}
+
+std::vector<std::string> Composer::options_of(const std::string& group) const {
+  std::vector<std::string> all;
+  for (const auto& s : sources_) {
+    auto opts = s.group_options(group);
+    all.insert(all.end(), opts.begin(), opts.end());
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
+
+bool Composer::is_group(const std::string& group) const {
+  for (const auto& s : sources_)
+    if (s.is_group(group)) return true;
+  return false;
+}
+
+std::string Composer::search_path_text() const {
+  std::string out = "Config search path:";
+  for (const auto& s : sources_) out += "\n\t" + s.describe();
+  return out;
+}
+
+std::string Composer::options_message(const std::string& group, const std::string& wanted) const {
+  auto options = options_of(group);
+  std::string out;
+  if (options.empty()) {
+    out = "\nThere is no config group '" + group + "' (no directory '" + group + "/' with .yaml files). " +
+          search_path_text();
+    return out;
+  }
+  out = "\nAvailable options in '" + group + "': " + join(options, ", ");
+  auto close = closest_matches(wanted, options);
+  if (!close.empty()) out += "\nDid you mean " + group + "=" + close.front() + "?";
+  return out;
+}
+
+void Composer::classify_overrides() {
+  for (const auto& text : req_.overrides) {
+    Override ov = parse_override(text);
+    all_overrides_.push_back(ov);
+    std::string name = ov.key_or_group();
+    bool group = name.find('/') != std::string::npos || is_group(name);
+    if (ov.value && is_sweep_value(*ov.value)) {
+      if (req_.mode == RunMode::RUN)
+        throw UserError("Override '" + text + "' is a sweep; run with --multirun (-m)\n" +
+                        "To pass it as one value, quote it (" + ov.key + "='" + *ov.value +
+                        "') or use a list (" + ov.key + "=[" + *ov.value + "])");
+      if (ov.is_hydra())
+        throw UserError("Override '" + text + "': sweeping over Hydra's configuration is not supported");
+      continue;  // the sweeper applies one value per job
+    }
+    if (!group) {
+      key_overrides_.push_back(ov);
+      continue;
+    }
+    if (ov.kind == Override::Kind::ForceAdd)
+      throw UserError("Override '" + text + "': '" + name + "' is a config group; use " + name + "=<option> or +" +
+                      name + "=<option> (++ is for config keys)");
+    std::string gp = strip_slash(name);
+    GroupChoice choice;
+    choice.from_cli = true;
+    choice.input = text;
+    if (ov.value) {
+      Config value = parse_override_value(*ov.value, "Override '" + text + "'");
+      if (value.data().kind() == NodeKind::Sequence) {
+        choice.multi = true;
+        for (const auto& [k, item] : value) {
+          if (!item.data().is_scalar())
+            throw UserError("Override '" + text + "': options of a config group must be names");
+          choice.options.push_back(item.data().text());
+        }
+      } else if (value.data().kind() == NodeKind::Null) {
+        choice.deleted = true;  // group=null removes the group's entry
+      } else if (value.data().is_scalar() || value.data().kind() == NodeKind::Missing) {
+        choice.options.push_back(value.data().text());
+      } else {
+        throw UserError("Override '" + text + "': the option of config group '" + gp + "' must be a name");
+      }
+    }
+    switch (ov.kind) {
+      case Override::Kind::Delete:
+        choice.deleted = true;
+        group_overrides_[gp] = choice;
+        break;
+      case Override::Kind::Add: {
+        if (!ov.value) throw UserError("Override '" + text + "': expected +" + gp + "=<option>");
+        DefaultEntry e;
+        e.type = DefaultEntry::Type::Group;
+        e.path = "/" + gp;
+        e.package = ov.package();
+        e.options = choice.options;
+        e.multi = choice.multi;
+        e.external = true;
+        external_adds_.push_back(e);
+        external_add_groups_.insert(gp);
+        break;
+      }
+      default: group_overrides_[gp] = choice;
+    }
+  }
+}
+
+void Composer::record_choice(const std::string& group, const Config& value) {
+  for (auto& [g, v] : choices_)
+    if (g == group) {
+      v = value;
+      return;
+    }
+  choices_.emplace_back(group, value);
+}
+
+void Composer::process_file(const std::shared_ptr<LoadedFile>& file, const std::string& config_path,
+                            const std::string& package, bool primary) {
+  std::vector<DefaultEntry> entries = file->defaults;
+  bool has_self = std::any_of(entries.begin(), entries.end(),
+                              [](const DefaultEntry& e) { return e.type == DefaultEntry::Type::Self; });
+  // Hydra 1.1+: a defaults list without _self_ gets it at the end (the config's own values win).
+  if (!has_self) entries.push_back(DefaultEntry{});
+  if (primary) entries.insert(entries.end(), external_adds_.begin(), external_adds_.end());
+  process_list(std::move(entries), dir_of(config_path), package, file, file->origin);
+}
+
+void Composer::register_overrides(const std::vector<DefaultEntry>& entries, const std::string& base_dir,
+                                  const std::string& where) {
+  // `override` entries change choices made anywhere in the tree (the command line wins).
+  for (const auto& e : entries) {
+    if (!e.is_override) continue;
+    if (e.type != DefaultEntry::Type::Group)
+      throw UserError(where + ": 'override' applies to config groups only ('- override group: option')");
+    std::string gp = group_path(e, base_dir);
+    if (group_overrides_.count(gp)) continue;
+    GroupChoice choice;
+    choice.options = e.options;
+    choice.multi = e.multi;
+    choice.deleted = e.null_value;
+    choice.input = "override " + e.path + ": " + (e.multi ? "[" + join(e.options, ", ") + "]" : join(e.options, ""));
+    choice.origin = where;
+    group_overrides_[gp] = choice;
+  }
+}
+
+void Composer::process_list(std::vector<DefaultEntry> entries, const std::string& base_dir,
+                            const std::string& package, const std::shared_ptr<LoadedFile>& self,
+                            const std::string& where) {
+  register_overrides(entries, base_dir, where);
+  for (const auto& e : entries) {
+    if (e.is_override) continue;
+    switch (e.type) {
+      case DefaultEntry::Type::Self:
+        if (self) items_.push_back({self, package});
+        break;
+      case DefaultEntry::Type::Config: {
+        std::string path = e.path;
+        bool absolute = !path.empty() && path.front() == '/';
+        path = strip_slash(path);
+        std::string config_path = absolute || base_dir.empty() ? path : base_dir + "/" + path;
+        auto file = load(config_path + ".yaml");
+        if (!file) {
+          if (e.optional) break;
+          std::string group = dir_of(config_path);
+          std::string msg = "In '" + where + "': Could not load '" + config_path + "'.";
+          auto options = options_of(group);
+          if (!options.empty()) {
+            msg += "\nAvailable configs" + (group.empty() ? std::string() : " in '" + group + "'") + ": " +
+                   join(options, ", ");
+            auto close = closest_matches(config_path.substr(group.empty() ? 0 : group.size() + 1), options);
+            if (!close.empty()) msg += "\nDid you mean '" + close.front() + "'?";
+          }
+          throw UserError(msg);
+        }
+        std::string pkg = final_package(package, e.package, file->header, dir_of(path), dir_of(config_path));
+        process_file(file, config_path, pkg, false);
+        break;
+      }
+      case DefaultEntry::Type::Group: {
+        std::string gp = group_path(e, base_dir);
+        std::vector<std::string> options = e.options;
+        bool multi = e.multi;
+        bool null_value = e.null_value;
+        auto ov = group_overrides_.find(gp);
+        if (!e.external && external_add_groups_.count(gp))
+          throw UserError("Could not add '+" + gp + "': '" + gp + "' is already in the defaults list (from '" +
+                          where + "'). Use " + gp + "=<option> to change it");
+        if (!e.external && ov != group_overrides_.end()) {
+          GroupChoice& choice = ov->second;
+          choice.used = true;
+          if (choice.deleted) {
+            if (!choice.options.empty() && choice.options != options)
+              throw UserError("Could not delete '" + choice.input + "': the default of '" + gp + "' is " +
+                              (options.empty() ? std::string("null") : join(options, ", ")) + ", not " +
+                              join(choice.options, ", "));
+            record_choice(gp, Config(Value::null()));
+            break;
+          }
+          options = choice.options;
+          multi = choice.multi;
+          null_value = false;
+        }
+        if (null_value) {
+          record_choice(gp, Config(Value::null()));
+          break;
+        }
+        if (!multi && options.size() == 1 && options.front() == "???")
+          throw UserError("You must specify '" + gp + "', e.g, " + gp + "=<OPTION>" + options_message(gp, ""));
+        std::string relative_group = strip_slash(e.path);
+        std::vector<std::string> chosen;
+        std::vector<std::shared_ptr<LoadedFile>> files;
+        for (const auto& opt : options) {
+          std::string config_path = gp + "/" + opt;
+          auto file = load(config_path + ".yaml");
+          if (!file) {
+            if (e.optional) continue;
+            std::string context = e.external ? "In override '+" + gp + "=" + opt + "'"
+                                             : (ov != group_overrides_.end() && ov->second.from_cli
+                                                    ? "In override '" + ov->second.input + "'"
+                                                    : "In '" + where + "'");
+            throw UserError(context + ": Could not find '" + config_path + "'" + options_message(gp, opt));
+          }
+          chosen.push_back(opt);
+          files.push_back(file);
+        }
+        if (multi) {
+          Config list(Value::sequence());
+          for (const auto& o : chosen) list.push_back({std::string(), Config(Value::string(o))});
+          record_choice(gp, list);
+        } else if (!chosen.empty()) {
+          record_choice(gp, Config(Value::string(chosen.front())));
+        }
+        for (std::size_t k = 0; k < files.size(); ++k) {
+          std::string pkg = final_package(package, e.package, files[k]->header, relative_group, gp);
+          process_file(files[k], gp + "/" + chosen[k], pkg, false);
+        }
+        break;
+      }
+    }
+  }
+}
+
+void Composer::assign(Config& node, const Config& value, const Override& ov, const std::string& key) {
+  NodeKind have = node.data().kind();
+  NodeKind give = value.data().kind();
+  bool have_container = have == NodeKind::Map || have == NodeKind::Sequence;
+  bool give_container = give == NodeKind::Map || give == NodeKind::Sequence;
+  if (have_container && give_container) {
+    try {
+      if (give == NodeKind::Map) {
+        merge_into(node, value, key);  // OmegaConf.update(merge=True): a dict merges into a map
+      } else if (have == NodeKind::Sequence) {
+        node = value;
+      } else {
+        throw MergeClash(key, have, give);
+      }
+    } catch (const MergeClash& clash) {
+      std::string msg = "Error merging override " + ov.input + "\n" + clash.what();
+      if (clash.key() == "hydra.callbacks") msg += " (callbacks are a map: name -> {_target_: ...})";
+      throw UserError(msg);
+    }
+    return;
+  }
+  node = value;
+}
+
+void Composer::apply_key_override(Config& root, const Override& ov) {
+  const std::string key = ov.key;
+  auto parts = split_key(key);
+  for (const auto& p : parts)
+    if (p.empty()) throw UserError("Invalid override '" + ov.input + "': '" + key + "' has an empty key segment");
+  std::string parent_key;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) parent_key = join_key(parent_key, parts[i]);
+  const std::string& leaf = parts.back();
+  Config* node = find_node(root, key);
+  auto value_of = [&] { return parse_override_value(*ov.value, "Override '" + ov.input + "'"); };
+  switch (ov.kind) {
+    case Override::Kind::Delete: {
+      if (!node) throw UserError("Could not delete from config. '" + key + "' does not exist.");
+      if (ov.value) {
+        Config expected = value_of();
+        if (!same_tree(*node, expected))
+          throw UserError("Could not delete from config. The value of '" + key + "' is " + inline_text(*node) +
+                          " and not " + *ov.value + ".");
+      }
+      Config* parent = find_node(root, parent_key);
+      if (parent->data().kind() == NodeKind::Sequence) {
+        auto it = parent->begin();
+        std::advance(it, std::stoll(leaf));
+        parent->erase(it);
+      } else {
+        parent->erase(parent->to_iterator(parent->find(leaf)));
+      }
+      return;
+    }
+    case Override::Kind::Change:
+      if (!node)
+        throw UserError("Could not override '" + key + "'. To append to your config use +" + ov.input);
+      assign(*node, value_of(), ov, key);
+      return;
+    case Override::Kind::Add:
+    case Override::Kind::ForceAdd: {
+      Config value = value_of();
+      if (node) {
+        NodeKind kind = node->data().kind();
+        bool empty_slot = kind == NodeKind::Null || kind == NodeKind::Missing;
+        if (ov.kind == Override::Kind::Add && !empty_slot && !value.data().is_container())
+          throw UserError("Could not append to config. An item is already at '" + key + "'. Use ++" + key + "=" +
+                          *ov.value + " to override it, or " + key + "=" + *ov.value + " to change it");
+        assign(*node, value, ov, key);
+        return;
+      }
+      Config& parent = ensure_map_path(root, parent_key, "Override '" + ov.input + "'");
+      parent.push_back({leaf, std::move(value)});
+      return;
+    }
+  }
+}
+
+Config& put_node(Config& root, const std::string& key, Config value) {
+  auto parts = split_key(key);
+  std::string parent_key;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) parent_key = join_key(parent_key, parts[i]);
+  Config& parent = ensure_map_path(root, parent_key, "hydra config");
+  auto it = parent.find(parts.back());
+  if (it != parent.not_found()) {
+    it->second = std::move(value);
+    return it->second;
+  }
+  return parent.push_back({parts.back(), std::move(value)})->second;
+}
+
+Config string_list(const std::vector<std::string>& items) {
+  Config list(Value::sequence());
+  for (const auto& s : items) list.push_back({std::string(), Config(Value::string(s))});
+  return list;
+}
+
+std::string text_at(const Config& root, const std::string& key, const std::string& fallback) {
+  const Config* node = find_node(root, key);
+  if (!node || !node->data().is_scalar()) return fallback;
+  return node->data().text();
+}
+
+void Composer::fill_runtime(Config& root, const std::vector<Override>& task) {
+  Config* name = find_node(root, "hydra.job.name");
+  if (!name || name->data().kind() == NodeKind::Missing) put_node(root, "hydra.job.name", Config(Value::string(req_.app_name)));
+  put_node(root, "hydra.job.config_name",
+           req_.config_name.empty() ? Config(Value::null()) : Config(Value::string(req_.config_name)));
+  put_node(root, "hydra.runtime.cwd", Config(Value::string(req_.cwd.string())));
+
+  Config sources(Value::sequence());
+  auto add_source = [&](const std::string& path, const std::string& schema, const std::string& provider) {
+    Config s;
+    s.push_back({"path", Config(Value::string(path))});
+    s.push_back({"schema", Config(Value::string(schema))});
+    s.push_back({"provider", Config(Value::string(provider))});
+    sources.push_back({std::string(), std::move(s)});
+  };
+  add_source("hydra.conf", "pkg", "hydra");
+  for (const auto& s : req_.sources) {
+    if (s.is_builtin()) continue;
+    if (s.is_embedded())
+      add_source("embedded://" + req_.app_name, "embedded", "main");
+    else if (s.is_directory())
+      add_source(s.describe(), "file", "main");
+    else
+      add_source(s.describe(), "memory", "main");
+  }
+  put_node(root, "hydra.runtime.config_sources", std::move(sources));
+
+  // User groups first, then Hydra's own (as Hydra lists them).
+  Config choices;
+  for (int pass = 0; pass < 2; ++pass)
+    for (const auto& [group, value] : choices_)
+      if (starts_with(group, "hydra/") == (pass == 1)) choices.push_back({group, value});
+  put_node(root, "hydra.runtime.choices", std::move(choices));
+
+  std::vector<std::string> task_lines, hydra_lines;
+  for (const auto& ov : all_overrides_) (ov.is_hydra() ? hydra_lines : task_lines).push_back(ov.input);
+  put_node(root, "hydra.overrides.hydra", string_list(hydra_lines));
+  put_node(root, "hydra.overrides.task", string_list(task_lines));
+
+  // hydra.job.override_dirname (Hydra's get_overrides_dirname).
+  std::string kv_sep = text_at(root, "hydra.job.config.override_dirname.kv_sep", "=");
+  std::string item_sep = text_at(root, "hydra.job.config.override_dirname.item_sep", ",");
+  std::set<std::string> exclude;
+  if (const Config* ex = find_node(root, "hydra.job.config.override_dirname.exclude_keys"))
+    for (const auto& [k, item] : *ex)
+      if (item.data().is_scalar()) exclude.insert(item.data().text());
+  std::vector<std::string> lines;
+  for (const auto& ov : task)
+    if (!exclude.count(ov.key_or_group())) lines.push_back(ov.input);
+  std::sort(lines.begin(), lines.end());
+  std::string dirname = join(lines, item_sep);
+  replace_all(dirname, "=", kv_sep);
+  put_node(root, "hydra.job.override_dirname", Config(Value::string(dirname)));
+}
+
+ComposedConfig Composer::run() {
+  classify_overrides();
+
+  // The primary config's `override` entries apply to Hydra's own groups too, which are
+  // expanded first: register them before anything else (as Hydra does).
+  std::string primary_name = strip_slash(req_.config_name);
+  if (primary_name.size() > 5 && primary_name.substr(primary_name.size() - 5) == ".yaml")
+    primary_name.resize(primary_name.size() - 5);
+  std::shared_ptr<LoadedFile> primary = primary_name.empty() ? nullptr : load(primary_name + ".yaml");
+  if (primary) register_overrides(primary->defaults, dir_of(primary_name), primary->origin);
+
+  // Root defaults: Hydra's own config first, then the primary config.
+  {
+    auto hydra_file = load("hydra/config.yaml");
+    if (!hydra_file) throw UserError("Internal error: the built-in hydra/config.yaml is missing");
+    process_file(hydra_file, "hydra/config", "hydra", false);
+  }
+  if (!primary_name.empty()) {
+    const std::string& name = primary_name;
+    if (!primary) {
+      std::string msg = "Cannot find primary config '" + name + "'. Check that it's in your config search path.";
+      std::vector<std::string> candidates;
+      for (const auto& s : req_.sources) {
+        auto opts = s.group_options(dir_of(name));
+        candidates.insert(candidates.end(), opts.begin(), opts.end());
+      }
+      auto close = closest_matches(name.substr(dir_of(name).empty() ? 0 : dir_of(name).size() + 1), candidates);
+      if (!close.empty()) msg += " Did you mean '" + close.front() + "'?";
+      msg += "\n" + search_path_text();
+      throw UserError(msg);
+    }
+    std::string pkg = final_package("", std::nullopt, primary->header, dir_of(name), dir_of(name));
+    process_file(primary, name, pkg, true);
+  } else if (!external_adds_.empty()) {
+    process_list(external_adds_, "", "", nullptr, "<command line>");
+  }
+
+  for (const auto& [gp, choice] : group_overrides_) {
+    if (choice.used) continue;
+    if (!choice.from_cli)
+      throw UserError("In '" + choice.origin + "': Could not override '" + gp +
+                      "'. No match in the defaults list. Remove 'override' to add it: '- " + gp + ": ...'");
+    if (choice.deleted)
+      throw UserError("Could not delete '" + choice.input + "'. No match for '" + gp + "' in the defaults list.");
+    std::string input = choice.input;
+    throw UserError("Could not override '" + gp + "'. No match in the defaults list. To append to your default list use +" +
+                    input);
+  }
+
+  // Merge, in defaults-list order.
+  ComposedConfig out;
+  Config& root = out.config;
+  for (const auto& item : items_) {
+    Config& at = ensure_map_path(root, item.package, item.file->origin);
+    try {
+      merge_into(at, *item.file->tree, item.package, "defaults");
+    } catch (const MergeClash& clash) {
+      std::string msg = "Error merging '" + item.file->origin + "': " + clash.what();
+      if (clash.key() == "hydra.callbacks") msg += " (callbacks are a map: name -> {_target_: ...})";
+      throw UserError(msg);
+    }
+  }
+
+  // Command-line key overrides, in order.
+  std::vector<Override> task;
+  for (const auto& ov : all_overrides_)
+    if (!ov.is_hydra()) task.push_back(ov);
+  for (const auto& ov : key_overrides_) apply_key_override(root, ov);
+
+  if (const Config* callbacks = find_node(root, "hydra.callbacks")) {
+    NodeKind kind = callbacks->data().kind();
+    if (kind != NodeKind::Map && kind != NodeKind::Null)
+      throw UserError("hydra.callbacks is a " + std::string(to_string(kind)) +
+                      ", not a map (callbacks are a map: name -> {_target_: ...}). Check the config files and "
+                      "overrides that set hydra.callbacks");
+  }
+  if (!find_node(root, "hydra"))
+    throw UserError("The 'hydra' node was deleted. Do not delete it (~hydra); change its keys instead");
+
+  fill_runtime(root, task);
+  for (const auto& ov : all_overrides_) (ov.is_hydra() ? out.hydra_overrides : out.task_overrides).push_back(ov.input);
+  return out;
+}
+
+}  // namespace
+
+ComposedConfig compose(const ComposeRequest& request) { return Composer(request).run(); }
+
+std::vector<std::pair<std::string, std::vector<std::string>>> list_config_groups(
+    const std::vector<ConfigSource>& sources) {
+  std::vector<ConfigSource> all = sources;
+  all.push_back(ConfigSource::builtin());
+  std::map<std::string, std::set<std::string>> groups;
+  for (const auto& s : all)
+    for (const auto& rel : s.list_files()) {
+      std::string group = dir_of(rel);
+      if (group.empty()) continue;
+      std::string name = rel.substr(group.size() + 1);
+      groups[group].insert(name.substr(0, name.size() - 5));
+    }
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  for (auto& [g, opts] : groups) out.emplace_back(g, std::vector<std::string>(opts.begin(), opts.end()));
+  return out;
+}
+
+}  // namespace hydra::internal

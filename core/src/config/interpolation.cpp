@@ -1,0 +1,273 @@
+#include "config/interpolation.hpp"
+
+#include "config/tree.hpp"
+#include "util/errors.hpp"
+#include "util/strings.hpp"
+
+#include <cstdlib>
+#include <ctime>
+#include <map>
+
+namespace hydra::internal {
+
+namespace {
+
+struct Segment {
+  bool expr = false;
+  std::string text;  // literal text, or the inside of ${...}
+};
+
+bool has_interpolation(const std::string& s) { return s.find("${") != std::string::npos; }
+
+// Splits "a${x}b\${c}" into literal and expression segments; `\${` stays a literal "${".
+std::vector<Segment> split_segments(const std::string& s, const std::string& key) {
+  std::vector<Segment> out;
+  std::string literal;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == '\\' && s.compare(i + 1, 2, "${") == 0) {
+      literal += "${";
+      i += 3;
+      continue;
+    }
+    if (s.compare(i, 2, "${") == 0) {
+      std::size_t j = i + 2;
+      int depth = 1;
+      char quote = 0;
+      for (; j < s.size(); ++j) {
+        char c = s[j];
+        if (quote) {
+          if (c == quote) quote = 0;
+          continue;
+        }
+        if (c == '\'' || c == '"') {
+          quote = c;
+        } else if (c == '$' && j + 1 < s.size() && s[j + 1] == '{') {
+          ++depth;
+          ++j;
+        } else if (c == '}') {
+          if (--depth == 0) break;
+        }
+      }
+      if (depth != 0)
+        throw UserError("Unterminated interpolation in '" + s + "' (at " + (key.empty() ? "<root>" : key) +
+                        "): a '${' has no closing '}'");
+      if (!literal.empty()) out.push_back({false, std::move(literal)});
+      literal.clear();
+      out.push_back({true, s.substr(i + 2, j - i - 2)});
+      i = j + 1;
+      continue;
+    }
+    literal += s[i++];
+  }
+  if (!literal.empty()) out.push_back({false, std::move(literal)});
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+std::vector<std::string> split_args(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  int depth = 0;
+  char quote = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      cur += c;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '{' || c == '[' || c == '(') {
+      ++depth;
+    } else if ((c == '}' || c == ']' || c == ')') && depth > 0) {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      out.push_back(trim(cur));
+      cur.clear();
+      continue;
+    }
+    cur += c;
+  }
+  out.push_back(trim(cur));
+  return out;
+}
+
+std::string show(const std::string& key) { return key.empty() ? std::string("<root>") : key; }
+
+class Resolver {
+ public:
+  Resolver(const Config& root, const ResolveOptions& options) : root_(root), options_(options) {}
+
+  // `top`: a leaf of the requested subtree (lenient mode keeps it as written on failure).
+  Config node(const Config& n, const std::string& key, bool top) {
+    const Value& v = n.data();
+    if (v.kind() == NodeKind::String && has_interpolation(v.text())) {
+      if (options_.strict || !top) return leaf(v.text(), key);
+      try {
+        return leaf(v.text(), key);
+      } catch (const UserError&) {
+        return n;
+      }
+    }
+    if (v.kind() == NodeKind::String && v.text().find("\\${") != std::string::npos) return leaf(v.text(), key);
+    if (!v.is_container()) return n;
+    Config out(v);
+    std::size_t index = 0;
+    bool seq = v.kind() == NodeKind::Sequence;
+    for (const auto& [k, child] : n) {
+      std::string child_key = join_key(key, seq ? std::to_string(index) : k);
+      out.push_back({k, node(child, child_key, top)});
+      ++index;
+    }
+    return out;
+  }
+
+ private:
+  Config leaf(const std::string& text, const std::string& key) {
+    for (const auto& k : stack_)
+      if (k == key) {
+        std::string chain;
+        bool on = false;
+        for (const auto& s : stack_) {
+          if (s == key) on = true;
+          if (on) chain += s + " -> ";
+        }
+        throw UserError("Interpolation cycle: " + chain + key + ". Break the loop in one of these keys");
+      }
+    stack_.push_back(key);
+    struct Pop {
+      std::vector<std::string>& s;
+      ~Pop() { s.pop_back(); }
+    } pop{stack_};
+    return evaluate(text, key);
+  }
+
+  // The value of a string with interpolations, as a node.
+  Config evaluate(const std::string& text, const std::string& key) {
+    auto segments = split_segments(text, key);
+    if (segments.size() == 1 && segments[0].expr) return expression(segments[0].text, key, text);
+    std::string out;
+    for (const auto& seg : segments) out += seg.expr ? stringify(expression(seg.text, key, text), key) : seg.text;
+    return Config(Value::string(out));
+  }
+
+  static std::string stringify(const Config& n, const std::string& key) {
+    switch (n.data().kind()) {
+      case NodeKind::Bool: return n.data().text() == "true" || n.data().text() == "True" ? "True" : "False";
+      case NodeKind::Null: return "None";
+      case NodeKind::Missing: throw UserError("Missing value (?\?\?) used in a string interpolation (at " + show(key) + ")");
+      default: return inline_text(n);
+    }
+  }
+
+  Config argument(const std::string& arg, const std::string& key) {
+    if (arg.size() >= 2 && (arg.front() == '\'' || arg.front() == '"') && arg.back() == arg.front())
+      return Config(Value::string(arg.substr(1, arg.size() - 2)));
+    if (has_interpolation(arg)) return evaluate(arg, key);
+    NodeKind kind = classify_plain_scalar(arg);
+    if (kind == NodeKind::Null) return Config(Value::null());
+    return Config(Value(kind, arg));
+  }
+
+  Config expression(const std::string& raw, const std::string& key, const std::string& whole) {
+    std::string inner = trim(raw);
+    // resolver:args ?
+    std::size_t i = 0;
+    while (i < inner.size() && (std::isalnum(static_cast<unsigned char>(inner[i])) || inner[i] == '_' || inner[i] == '.')) ++i;
+    if (i > 0 && i < inner.size() && inner[i] == ':' && !std::isdigit(static_cast<unsigned char>(inner[0])) && inner[0] != '.') {
+      std::string name = inner.substr(0, i);
+      std::string args = inner.substr(i + 1);
+      return resolver(name, args, key, whole);
+    }
+    std::string path = has_interpolation(inner) ? stringify(evaluate(inner, key), key) : inner;
+    return reference(path, key);
+  }
+
+  Config resolver(const std::string& name, const std::string& args, const std::string& key, const std::string& whole) {
+    if (name == "now") {
+      std::string format = has_interpolation(args) ? stringify(evaluate(args, key), key) : args;
+      std::time_t t = std::chrono::system_clock::to_time_t(options_.now);
+      std::tm tm{};
+      localtime_r(&t, &tm);
+      char buf[512];
+      std::size_t n = format.empty() ? 0 : std::strftime(buf, sizeof buf, format.c_str(), &tm);
+      return Config(Value::string(std::string(buf, n)));
+    }
+    if (name == "hydra") {
+      std::string path = trim(has_interpolation(args) ? stringify(evaluate(args, key), key) : args);
+      return reference(path.empty() ? "hydra" : "hydra." + path, key);
+    }
+    if (name == "oc.env") {
+      auto list = split_args(args);
+      std::string var = stringify(argument(list[0], key), key);
+      if (const char* value = std::getenv(var.c_str())) return Config(Value::string(value));
+      if (list.size() >= 2) {
+        Config def = argument(list[1], key);
+        if (def.data().kind() == NodeKind::Null) return def;
+        return Config(Value::string(stringify(def, key)));
+      }
+      throw UserError("Environment variable '" + var + "' not found (at " + show(key) +
+                      "). Set it, or give a default: ${oc.env:" + var + ",<default>}");
+    }
+    if (name == "oc.select") {
+      auto list = split_args(args);
+      std::string path = stringify(argument(list[0], key), key);
+      std::string full = absolute_key(path, key);
+      const Config* target = find_node(root_, full);
+      if (target && target->data().kind() != NodeKind::Missing) return reference(path, key);
+      if (list.size() >= 2) return argument(list[1], key);
+      return Config(Value::null());
+    }
+    throw UserError("Unsupported interpolation type '" + name + "' in '" + whole + "' (at " + show(key) +
+                    "). Known: now, hydra, oc.env, oc.select, or a key (${a.b})");
+  }
+
+  // Absolute key of a reference written at `key`: "a.b" stays, ".x" is a sibling, "..x" one up.
+  std::string absolute_key(const std::string& path, const std::string& key) {
+    if (path.empty() || path.front() != '.') return path;
+    std::size_t dots = 0;
+    while (dots < path.size() && path[dots] == '.') ++dots;
+    auto parts = split_key(key);
+    // The containing node of `key`, then one more level up per extra dot.
+    if (parts.size() < dots)
+      throw UserError("Interpolation key '" + path + "' goes above the root (at " + show(key) + ")");
+    parts.resize(parts.size() - dots);
+    return join_key(join(parts, "."), path.substr(dots));
+  }
+
+  Config reference(const std::string& path, const std::string& key) {
+    std::string full = absolute_key(trim(path), key);
+    auto memo = memo_.find(full);
+    if (memo != memo_.end()) return memo->second;
+    const Config* target = find_node(root_, full);
+    if (!target) throw UserError("Interpolation key '" + full + "' not found (at " + show(key) + ")");
+    if (target->data().kind() == NodeKind::Missing)
+      throw UserError("Interpolation key '" + full + "' is a missing value (?\?\?) (at " + show(key) +
+                      "). Set it, e.g. on the command line: " + full + "=<value>");
+    Config result = node(*target, full, false);
+    memo_.emplace(full, result);
+    return result;
+  }
+
+  const Config& root_;
+  const ResolveOptions& options_;
+  std::vector<std::string> stack_;
+  std::map<std::string, Config> memo_;
+};
+
+}  // namespace
+
+Config resolve(const Config& root, const Config& node, const std::string& node_key, const ResolveOptions& options) {
+  Resolver resolver(root, options);
+  return resolver.node(node, node_key, true);
+}
+
+}  // namespace hydra::internal

@@ -1,0 +1,150 @@
+#include "config/sweep.hpp"
+
+#include "util/errors.hpp"
+#include "util/strings.hpp"
+
+#include <hydra/config.hpp>
+
+#include <cmath>
+#include <fnmatch.h>
+
+namespace hydra::internal {
+namespace {
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// "range(0, 3)" -> {"0", "3"} when text starts with `name(` and ends with ')'.
+bool function_args(const std::string& text, std::string_view name, std::vector<std::string>& args) {
+  if (!starts_with(text, std::string(name) + "(") || text.back() != ')') return false;
+  std::string inner = text.substr(name.size() + 1, text.size() - name.size() - 2);
+  args = trim(inner).empty() ? std::vector<std::string>{} : split_top_level(inner, ',');
+  return true;
+}
+
+[[noreturn]] void bad(const Override& ov, const std::string& why) {
+  throw UserError("Invalid sweep '" + ov.input + "': " + why);
+}
+
+double number(const Override& ov, const std::string& text) {
+  NodeKind kind = classify_plain_scalar(text);
+  if (kind != NodeKind::Int && kind != NodeKind::Float) bad(ov, "range() takes numbers, got '" + text + "'");
+  return std::stod(text);
+}
+
+std::vector<std::string> range_values(const Override& ov, const std::vector<std::string>& args) {
+  if (args.empty() || args.size() > 3) bad(ov, "use range(stop), range(start, stop) or range(start, stop, step)");
+  bool floats = false;
+  for (const auto& a : args) floats = floats || classify_plain_scalar(a) == NodeKind::Float;
+  double start = args.size() == 1 ? 0 : number(ov, args[0]);
+  double stop = number(ov, args.size() == 1 ? args[0] : args[1]);
+  double step = args.size() == 3 ? number(ov, args[2]) : 1;
+  if (step == 0) bad(ov, "range() step must not be zero");
+  std::vector<std::string> out;
+  for (std::size_t i = 0;; ++i) {
+    double v = start + static_cast<double>(i) * step;
+    if ((step > 0 && v >= stop) || (step < 0 && v <= stop)) break;
+    if (out.size() > 10'000'000) bad(ov, "more than 10 million values");
+    out.push_back(floats ? Value::floating(v).text() : std::to_string(static_cast<long long>(std::llround(v))));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> split_top_level(std::string_view text, char sep) {
+  std::vector<std::string> parts;
+  std::string current;
+  int depth = 0;
+  char quote = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quote) {
+      current += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        current += text[++i];
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '\\' && i + 1 < text.size()) {
+      current += c;
+      current += text[++i];
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '[' || c == '{' || c == '(') {
+      ++depth;
+    } else if ((c == ']' || c == '}' || c == ')') && depth > 0) {
+      --depth;
+    } else if (c == sep && depth == 0) {
+      parts.push_back(trim(current));
+      current.clear();
+      continue;
+    }
+    current += c;
+  }
+  parts.push_back(trim(current));
+  return parts;
+}
+
+std::string SweepAxis::job_override(std::size_t i) const {
+  std::string prefix;
+  switch (override.kind) {
+    case Override::Kind::Add: prefix = "+"; break;
+    case Override::Kind::ForceAdd: prefix = "++"; break;
+    case Override::Kind::Delete: prefix = "~"; break;
+    case Override::Kind::Change: break;
+  }
+  return prefix + override.key + "=" + values.at(i);
+}
+
+SweepAxis parse_sweep(const Override& sweep, const GroupOptions& group_options) {
+  SweepAxis axis{sweep, {}};
+  if (!sweep.value) bad(sweep, "a sweep needs values (key=a,b,c)");
+  if (sweep.kind == Override::Kind::Delete) bad(sweep, "~key cannot be swept");
+  std::string text = trim(*sweep.value);
+  std::vector<std::string> args;
+  if (function_args(text, "choice", args)) {
+    if (args.empty()) bad(sweep, "choice() needs at least one value");
+    axis.values = args;
+  } else if (function_args(text, "range", args)) {
+    axis.values = range_values(sweep, args);
+  } else if (function_args(text, "glob", args)) {
+    std::vector<std::string> options = group_options(sweep.key_or_group());
+    if (options.empty()) bad(sweep, "glob() selects options of a config group, and '" + sweep.key_or_group() + "' is not one");
+    if (args.empty() || args.size() > 2) bad(sweep, "use glob(include) or glob(include, exclude)");
+    auto patterns = [&](const std::string& arg) {
+      std::string a = arg;
+      if (a.size() >= 2 && a.front() == '[' && a.back() == ']') return split_top_level(a.substr(1, a.size() - 2), ',');
+      return std::vector<std::string>{a};
+    };
+    auto matches = [](const std::vector<std::string>& pats, const std::string& name) {
+      for (const auto& p : pats)
+        if (::fnmatch(p.c_str(), name.c_str(), 0) == 0) return true;
+      return false;
+    };
+    auto include = patterns(args[0]);
+    auto exclude = args.size() == 2 ? patterns(args[1]) : std::vector<std::string>{};
+    for (const auto& option : options)
+      if (matches(include, option) && !matches(exclude, option)) axis.values.push_back(option);
+  } else if (starts_with(text, "interval(")) {
+    bad(sweep, "interval() is a continuous range: the basic sweeper cannot enumerate it (use choice() or range())");
+  } else if (function_args(text, "sort", args) || function_args(text, "shuffle", args) ||
+             function_args(text, "tag", args)) {
+    bad(sweep, text.substr(0, text.find('(')) + "() is not supported by the basic sweeper; use a,b,c, choice(), range() or glob()");
+  } else {
+    axis.values = split_top_level(text, ',');
+  }
+  if (axis.values.empty()) bad(sweep, "it selects no values");
+  for (const auto& v : axis.values)
+    if (v.empty()) bad(sweep, "it has an empty value (two commas in a row?)");
+  return axis;
+}
+
+}  // namespace hydra::internal

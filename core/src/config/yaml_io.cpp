@@ -1,0 +1,303 @@
+#include "config/yaml_io.hpp"
+
+#include "util/errors.hpp"
+#include "util/files.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+namespace hydra::internal {
+
+namespace {
+
+std::string where(const std::string& source, const YAML::Mark& mark) {
+  if (mark.is_null()) return source;
+  return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+Value scalar_value(const YAML::Node& node, const std::string& source) {
+  const std::string& text = node.Scalar();
+  const std::string& tag = node.Tag();
+  if (tag == "!" || tag == "tag:yaml.org,2002:str") return Value::string(text);
+  if (tag.empty() || tag == "?") {
+    NodeKind kind = classify_plain_scalar(text);
+    switch (kind) {
+      case NodeKind::Null: return Value::null();
+      case NodeKind::Missing: return Value::missing();
+      default: return Value(kind, text);
+    }
+  }
+  NodeKind plain = classify_plain_scalar(text);
+  if (tag == "tag:yaml.org,2002:int" && plain == NodeKind::Int) return Value(NodeKind::Int, text);
+  if (tag == "tag:yaml.org,2002:float" && (plain == NodeKind::Float || plain == NodeKind::Int))
+    return plain == NodeKind::Float ? Value(NodeKind::Float, text) : Value(NodeKind::Float, text + ".0");
+  if (tag == "tag:yaml.org,2002:bool" && plain == NodeKind::Bool) return Value(NodeKind::Bool, text);
+  if (tag == "tag:yaml.org,2002:null" && plain == NodeKind::Null) return Value::null();
+  throw UserError(where(source, node.Mark()) + ": unsupported YAML tag '" + tag + "' on value '" + text +
+                  "'. Remove the tag or quote the value");
+}
+
+Config convert(const YAML::Node& node, const std::string& source) {
+  switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null:
+      if (node.Tag() == "!" ) return Config(Value::string(""));
+      return Config(Value::null());
+    case YAML::NodeType::Scalar: return Config(scalar_value(node, source));
+    case YAML::NodeType::Sequence: {
+      Config seq(Value::sequence());
+      for (const auto& item : node) seq.push_back({std::string(), convert(item, source)});
+      return seq;
+    }
+    case YAML::NodeType::Map: {
+      Config map;
+      for (const auto& kv : node) {
+        const YAML::Node& key = kv.first;
+        if (!key.IsScalar() && !key.IsNull())
+          throw UserError(where(source, key.Mark()) + ": map keys must be plain strings (found a " +
+                          (key.IsSequence() ? "sequence" : "map") + " as key)");
+        std::string name = key.IsNull() ? std::string("null") : key.Scalar();
+        if (map.find(name) != map.not_found())
+          throw UserError(where(source, key.Mark()) + ": duplicate key '" + name + "'. Remove one of them");
+        map.push_back({name, convert(kv.second, source)});
+      }
+      return map;
+    }
+  }
+  return Config(Value::null());
+}
+
+}  // namespace
+
+Config parse_yaml(const std::string& text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw UserError(where(source, e.mark) + ": " + e.msg);
+  }
+  if (!root.IsDefined() || root.IsNull()) return Config();
+  try {
+    return convert(root, source);
+  } catch (const YAML::Exception& e) {
+    throw UserError(where(source, e.mark) + ": " + e.msg);
+  }
+}
+
+Config load_yaml_file(const std::filesystem::path& path) { return parse_yaml(read_file(path), path.string()); }
+
+// ---------------------------------------------------------------------------------------------
+// Command-line values, typed as Hydra's override grammar types them.
+
+namespace {
+
+bool is_ws(char c) { return c == ' ' || c == '\t'; }
+
+// Characters a backslash may escape in an unquoted value (Hydra: `\,`, `\ `, `\[` ...).
+bool escapable(char c) { return std::string_view("\\()[]{}:=, \t'\"").find(c) != std::string_view::npos; }
+
+class ValueParser {
+ public:
+  ValueParser(std::string_view text, const std::string& source) : s_(text), source_(source) {}
+
+  Config parse_top() {
+    skip_ws();
+    if (i_ == s_.size()) return Config(Value::string(""));
+    Config value = element(Context::Top);
+    skip_ws();
+    if (i_ != s_.size()) {
+      if (s_[i_] == ',') sweep_error();
+      fail("unexpected '" + std::string(1, s_[i_]) + "'");
+    }
+    return value;
+  }
+
+ private:
+  enum class Context { Top, List, DictValue, DictKey };
+
+  [[noreturn]] void fail(const std::string& problem) const {
+    throw UserError(source_ + ": cannot parse value '" + std::string(s_) + "': " + problem + " at column " +
+                    std::to_string(i_ + 1) +
+                    ". Quote the value ('...') to pass it as a string, use [a,b] for a list, {a:1} for a dict");
+  }
+  [[noreturn]] void sweep_error() const {
+    throw UserError(source_ + ": value '" + std::string(s_) +
+                    "' is a sweep (comma-separated values). Run with --multirun (-m) to sweep, quote it "
+                    "('a,b') for a string, or use [a,b] for a list");
+  }
+
+  void skip_ws() {
+    while (i_ < s_.size() && is_ws(s_[i_])) ++i_;
+  }
+
+  Config element(Context ctx) {
+    skip_ws();
+    if (i_ == s_.size()) {
+      if (ctx == Context::Top) return Config(Value::string(""));
+      fail("missing value");
+    }
+    char c = s_[i_];
+    if (c == '[') return list();
+    if (c == '{') return dict();
+    if (c == '\'' || c == '"') {
+      std::string text = quoted();
+      skip_ws();
+      if (i_ < s_.size() && !terminates(s_[i_], ctx)) fail("text after a quoted string");
+      return Config(Value::string(std::move(text)));
+    }
+    return primitive(ctx);
+  }
+
+  static bool terminates(char c, Context ctx) {
+    switch (ctx) {
+      case Context::Top: return c == ',';
+      case Context::List: return c == ',' || c == ']';
+      case Context::DictValue: return c == ',' || c == '}';
+      case Context::DictKey: return c == ':' || c == ',' || c == '}';
+    }
+    return false;
+  }
+
+  std::string quoted() {
+    char q = s_[i_++];
+    std::string out;
+    while (i_ < s_.size()) {
+      char c = s_[i_];
+      if (c == '\\' && i_ + 1 < s_.size() && (s_[i_ + 1] == q || s_[i_ + 1] == '\\')) {
+        out += s_[i_ + 1];
+        i_ += 2;
+        continue;
+      }
+      if (c == q) {
+        ++i_;
+        return out;
+      }
+      out += c;
+      ++i_;
+    }
+    fail(std::string("unterminated ") + q + "quoted string");
+  }
+
+  Config primitive(Context ctx) {
+    std::string out;
+    bool escaped = false, interpolation = false;
+    std::size_t trailing_ws_start = std::string::npos;  // position in `out` after which only raw ws
+    int depth = 0;  // ${...} and (...) nesting
+    while (i_ < s_.size()) {
+      char c = s_[i_];
+      if (c == '\\' && i_ + 1 < s_.size() && escapable(s_[i_ + 1])) {
+        out += s_[i_ + 1];
+        i_ += 2;
+        escaped = true;
+        trailing_ws_start = std::string::npos;
+        continue;
+      }
+      if (depth == 0 && terminates(c, ctx)) break;
+      if (depth == 0 && (c == '[' || c == '{') && ctx != Context::Top && !(c == '{' && !out.empty() && out.back() == '$'))
+        fail("unexpected '" + std::string(1, c) + "'");
+      if (depth == 0 && (c == ']' || c == '}') && ctx != Context::Top) fail("unexpected '" + std::string(1, c) + "'");
+      if (c == '$' && i_ + 1 < s_.size() && s_[i_ + 1] == '{') {
+        interpolation = true;
+        ++depth;
+        out += "${";
+        i_ += 2;
+        continue;
+      }
+      if (c == '(') ++depth;
+      if ((c == '}' || c == ')') && depth > 0) --depth;
+      if (is_ws(c)) {
+        if (trailing_ws_start == std::string::npos) trailing_ws_start = out.size();
+      } else {
+        trailing_ws_start = std::string::npos;
+      }
+      out += c;
+      ++i_;
+    }
+    if (depth != 0) fail("unbalanced '${' or '('");
+    if (trailing_ws_start != std::string::npos) out.resize(trailing_ws_start);
+    if (ctx == Context::Top && i_ < s_.size() && s_[i_] == ',') sweep_error();
+    if (out.empty()) {
+      if (ctx == Context::Top) return Config(Value::string(""));
+      fail("missing value");
+    }
+    if (escaped || interpolation) return Config(Value::string(std::move(out)));
+    NodeKind kind = classify_plain_scalar(out);
+    switch (kind) {
+      case NodeKind::Null: return Config(Value::null());
+      case NodeKind::Missing: return Config(Value::missing());
+      default: return Config(Value(kind, std::move(out)));
+    }
+  }
+
+  Config list() {
+    ++i_;  // [
+    Config seq(Value::sequence());
+    skip_ws();
+    if (i_ < s_.size() && s_[i_] == ']') {
+      ++i_;
+      return seq;
+    }
+    while (true) {
+      seq.push_back({std::string(), element(Context::List)});
+      skip_ws();
+      if (i_ == s_.size()) fail("missing ']'");
+      if (s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (s_[i_] == ']') {
+        ++i_;
+        return seq;
+      }
+      fail("expected ',' or ']'");
+    }
+  }
+
+  Config dict() {
+    ++i_;  // {
+    Config map;
+    skip_ws();
+    if (i_ < s_.size() && s_[i_] == '}') {
+      ++i_;
+      return map;
+    }
+    while (true) {
+      skip_ws();
+      std::string key;
+      if (i_ < s_.size() && (s_[i_] == '\'' || s_[i_] == '"')) {
+        key = quoted();
+      } else {
+        Config k = primitive(Context::DictKey);
+        key = k.data().text();
+      }
+      skip_ws();
+      if (i_ == s_.size() || s_[i_] != ':') fail("expected ':' after dict key '" + key + "'");
+      ++i_;
+      Config value = element(Context::DictValue);
+      if (map.find(key) != map.not_found()) fail("duplicate dict key '" + key + "'");
+      map.push_back({key, std::move(value)});
+      skip_ws();
+      if (i_ == s_.size()) fail("missing '}'");
+      if (s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (s_[i_] == '}') {
+        ++i_;
+        return map;
+      }
+      fail("expected ',' or '}'");
+    }
+  }
+
+  std::string_view s_;
+  const std::string& source_;
+  std::size_t i_ = 0;
+};
+
+}  // namespace
+
+Config parse_override_value(const std::string& text, const std::string& source) {
+  return ValueParser(text, source).parse_top();
+}
+
+}  // namespace hydra::internal

@@ -1,0 +1,576 @@
+// Unit tests of the config area: YAML I/O, sources, composition, overrides, interpolation.
+#include "config/compose.hpp"
+#include "config/config_source.hpp"
+#include "config/interpolation.hpp"
+#include "config/overrides.hpp"
+#include "config/tree.hpp"
+#include "config/yaml_io.hpp"
+#include "util/errors.hpp"
+
+#include <hydra/main.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <functional>
+
+using namespace hydra;
+using namespace hydra::internal;
+
+namespace {
+
+const std::string kData = std::string(HYDRA_TEST_SOURCE_DIR) + "/data/config";
+
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+ComposedConfig run(const std::string& app, const std::string& name, std::vector<std::string> overrides = {},
+                   RunMode mode = RunMode::RUN) {
+  ComposeRequest req;
+  req.app_name = "my_app";
+  req.config_name = name;
+  req.overrides = std::move(overrides);
+  req.sources = {ConfigSource::directory(kData + "/" + app + "/conf")};
+  req.cwd = "/work/cwd";
+  req.mode = mode;
+  return compose(req);
+}
+
+std::string yaml_at(const Config& root, const std::string& key) {
+  const Config* node = find_node(root, key);
+  if (!node) return "<missing " + key + ">";
+  return to_yaml(*node);
+}
+
+Config without_hydra(Config root) {
+  auto it = root.find("hydra");
+  if (it != root.not_found()) root.erase(root.to_iterator(it));
+  return root;
+}
+
+std::vector<std::string> keys(const Config& node) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : node) out.push_back(k);
+  return out;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------ YAML
+
+TEST(Yaml, TypesAndRoundTrip) {
+  const std::string text =
+      "b: 1\n"
+      "a: '1'\n"
+      "f: 1.0\n"
+      "t: true\n"
+      "nul: null\n"
+      "ns: 'null'\n"
+      "m: ???\n"
+      "e_map: {}\n"
+      "e_list: []\n"
+      "s: hello world\n"
+      "lst:\n"
+      "- x: 1\n"
+      "  why:\n"
+      "  - 2\n"
+      "  - '3'\n"
+      "- plain\n"
+      "- - nested\n"
+      "nested:\n"
+      "  z: 1\n"
+      "  a: 2\n";
+  Config cfg = parse_yaml(text, "t.yaml");
+  EXPECT_EQ(keys(cfg), (std::vector<std::string>{"b", "a", "f", "t", "nul", "ns", "m", "e_map", "e_list", "s", "lst", "nested"}));
+  EXPECT_EQ(cfg.get_child("b").data().kind(), NodeKind::Int);
+  EXPECT_EQ(cfg.get_child("a").data().kind(), NodeKind::String);
+  EXPECT_EQ(cfg.get_child("f").data().kind(), NodeKind::Float);
+  EXPECT_EQ(cfg.get_child("t").data().kind(), NodeKind::Bool);
+  EXPECT_EQ(cfg.get_child("nul").data().kind(), NodeKind::Null);
+  EXPECT_EQ(cfg.get_child("ns").data().kind(), NodeKind::String);
+  EXPECT_EQ(cfg.get_child("m").data().kind(), NodeKind::Missing);
+  EXPECT_EQ(cfg.get_child("e_map").data().kind(), NodeKind::Map);
+  EXPECT_EQ(cfg.get_child("e_list").data().kind(), NodeKind::Sequence);
+  EXPECT_EQ(cfg.get<int>("b"), 1);
+  EXPECT_EQ(cfg.get<std::string>("a"), "1");
+  EXPECT_EQ(keys(cfg.get_child("nested")), (std::vector<std::string>{"z", "a"}));
+  std::string emitted = to_yaml(cfg);
+  EXPECT_EQ(emitted, text);
+  Config again = parse_yaml(emitted, "again");
+  EXPECT_TRUE(same_tree(cfg, again));
+}
+
+TEST(Yaml, EmptyDocumentIsEmptyMap) {
+  Config cfg = parse_yaml("", "empty.yaml");
+  EXPECT_EQ(cfg.data().kind(), NodeKind::Map);
+  EXPECT_TRUE(cfg.empty());
+  EXPECT_TRUE(parse_yaml("# only a comment\n", "c.yaml").empty());
+}
+
+TEST(Yaml, SyntaxErrorNamesFileLineColumn) {
+  std::string msg = error_of([] { load_yaml_file(kData + "/compose/conf/broken.yaml"); });
+  EXPECT_NE(msg.find("broken.yaml:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("broken.yaml:4:3: end of map not found"), std::string::npos) << msg;
+  msg = error_of([] { parse_yaml("a: 1\n  b: 2\n", "x.yaml"); });
+  EXPECT_EQ(msg.rfind("x.yaml:2:", 0), 0u) << msg;
+}
+
+TEST(Yaml, DuplicateKeyIsAnError) {
+  std::string msg = error_of([] { parse_yaml("a: 1\na: 2\n", "dup.yaml"); });
+  EXPECT_NE(msg.find("dup.yaml:2:1: duplicate key 'a'"), std::string::npos) << msg;
+}
+
+TEST(Yaml, LoadMissingFileIsUserError) {
+  EXPECT_NE(error_of([] { load_yaml_file(kData + "/nope.yaml"); }).find("nope.yaml"), std::string::npos);
+}
+
+// ------------------------------------------------------------------------------- override values
+
+TEST(OverrideValue, Typing) {
+  auto v = [](const std::string& s) { return parse_override_value(s, "test"); };
+  EXPECT_EQ(v("1").data(), Value(NodeKind::Int, "1"));
+  EXPECT_EQ(v("1.5").data(), Value(NodeKind::Float, "1.5"));
+  EXPECT_EQ(v("true").data(), Value(NodeKind::Bool, "true"));
+  EXPECT_EQ(v("null").data().kind(), NodeKind::Null);
+  EXPECT_EQ(v("'1'").data(), Value::string("1"));
+  EXPECT_EQ(v("\"1\"").data(), Value::string("1"));
+  EXPECT_EQ(v("'a,b'").data(), Value::string("a,b"));
+  EXPECT_EQ(v("hello").data(), Value::string("hello"));
+  EXPECT_EQ(v("hello world").data(), Value::string("hello world"));
+  EXPECT_EQ(v("  padded  ").data(), Value::string("padded"));
+  EXPECT_EQ(v("").data(), Value::string(""));
+  EXPECT_EQ(v("???").data().kind(), NodeKind::Missing);
+  EXPECT_EQ(v("${a.b}").data(), Value::string("${a.b}"));
+  EXPECT_EQ(v("outputs/${now:%Y}/x").data(), Value::string("outputs/${now:%Y}/x"));
+  EXPECT_EQ(v("a\\,b").data(), Value::string("a,b"));
+  EXPECT_EQ(v("http://x.y:80/p").data(), Value::string("http://x.y:80/p"));
+
+  Config list = v("[a, 1, 'x', [b], {k: v}]");
+  EXPECT_EQ(to_yaml(list), "- a\n- 1\n- x\n- - b\n- k: v\n");
+  Config dict = v("{_target_:my_app.MyCallback1,label:CliCallback, num: 2, sub: {x: [1,2]}}");
+  EXPECT_EQ(to_yaml(dict), "_target_: my_app.MyCallback1\nlabel: CliCallback\nnum: 2\nsub:\n  x:\n  - 1\n  - 2\n");
+  EXPECT_EQ(v("[]").data().kind(), NodeKind::Sequence);
+  EXPECT_EQ(v("{}").data().kind(), NodeKind::Map);
+}
+
+TEST(OverrideValue, Errors) {
+  EXPECT_NE(error_of([] { parse_override_value("a,b", "Override 'x=a,b'"); }).find("is a sweep"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_override_value("[a,b", "src"); }).find("missing ']'"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_override_value("{a 1}", "src"); }).find("expected ':'"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_override_value("'abc", "src"); }).find("unterminated"), std::string::npos);
+}
+
+TEST(Overrides, ParseAndSweepHook) {
+  Override o = parse_override("+db@backup=mysql");
+  EXPECT_EQ(o.kind, Override::Kind::Add);
+  EXPECT_EQ(o.key_or_group(), "db");
+  EXPECT_EQ(*o.package(), "backup");
+  EXPECT_EQ(parse_override("++a.b=1").kind, Override::Kind::ForceAdd);
+  Override d = parse_override("~a.b");
+  EXPECT_EQ(d.kind, Override::Kind::Delete);
+  EXPECT_FALSE(d.value);
+  EXPECT_TRUE(parse_override("hydra.run.dir=x").is_hydra());
+  EXPECT_TRUE(parse_override("hydra/job_logging=disabled").is_hydra());
+  EXPECT_FALSE(parse_override("hydrant=1").is_hydra());
+  EXPECT_NE(error_of([] { parse_override("foo"); }).find("expected key=value"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_override("=1"); }).find("the key is empty"), std::string::npos);
+  EXPECT_TRUE(is_sweep_value("a,b"));
+  EXPECT_TRUE(is_sweep_value("range(1,3)"));
+  EXPECT_TRUE(is_sweep_value("[1,2],[3]"));
+  EXPECT_FALSE(is_sweep_value("[a,b]"));
+  EXPECT_FALSE(is_sweep_value("{a:1,b:2}"));
+  EXPECT_FALSE(is_sweep_value("'a,b'"));
+  EXPECT_FALSE(is_sweep_value("a\\,b"));
+  EXPECT_FALSE(is_sweep_value("${oc.env:A,b}"));
+}
+
+// ----------------------------------------------------------------------------------- sources
+
+TEST(Sources, DirectoryAndBuiltin) {
+  auto dir = ConfigSource::directory(kData + "/compose/conf");
+  EXPECT_TRUE(dir.is_group("db"));
+  EXPECT_FALSE(dir.is_group("nope"));
+  EXPECT_EQ(dir.group_options("db"), (std::vector<std::string>{"mysql", "postgres"}));
+  EXPECT_TRUE(dir.read("db/mysql.yaml"));
+  EXPECT_FALSE(dir.read("db/oracle.yaml"));
+  EXPECT_FALSE(dir.read("../compose/conf/config.yaml"));
+  auto builtin = ConfigSource::builtin();
+  EXPECT_EQ(builtin.group_options("hydra/job_logging"), (std::vector<std::string>{"default", "disabled"}));
+  EXPECT_EQ(builtin.group_options("hydra/hydra_logging"), (std::vector<std::string>{"default", "disabled"}));
+  EXPECT_TRUE(builtin.is_group("hydra/launcher"));
+  EXPECT_EQ(builtin.describe(), "pkg://hydra.conf");
+  auto groups = list_config_groups({dir});
+  bool found = false;
+  for (const auto& [g, opts] : groups)
+    if (g == "hydra/job_logging") found = opts == std::vector<std::string>{"default", "disabled"};
+  EXPECT_TRUE(found);
+}
+
+TEST(Sources, EmbeddedRegistrationAndCompose) {
+  static const EmbeddedFile files[] = {
+      {"emb_config.yaml", "defaults:\n  - emb_group: one\n  - _self_\nx: 1\n"},
+      {"emb_group/one.yaml", "v: 2\n"},
+      {"emb_group/two.yaml", "v: 3\n"},
+  };
+  EXPECT_TRUE(register_embedded_config(files));
+  auto emb = ConfigSource::embedded("my_app");
+  EXPECT_TRUE(emb.is_embedded());
+  EXPECT_EQ(emb.describe(), "embedded://my_app");
+  EXPECT_EQ(emb.group_options("emb_group"), (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(*emb.read("emb_group/two.yaml"), "v: 3\n");
+  ComposeRequest req;
+  req.app_name = "my_app";
+  req.config_name = "emb_config";
+  req.sources = {emb};
+  req.overrides = {"emb_group=two"};
+  auto out = compose(req);
+  EXPECT_EQ(to_yaml(without_hydra(out.config)), "emb_group:\n  v: 3\nx: 1\n");
+  EXPECT_EQ(yaml_at(out.config, "hydra.runtime.config_sources"),
+            "- path: hydra.conf\n  schema: pkg\n  provider: hydra\n- path: embedded://my_app\n  schema: embedded\n"
+            "  provider: main\n");
+}
+
+TEST(Sources, RegisterBuiltinGroupOption) {
+  register_builtin_config("hydra/launcher/unit_test_launcher.yaml", "_target_: hydra.launchers.UnitTest\nn_jobs: 2\n");
+  auto out = run("seed", "config", {"hydra/launcher=unit_test_launcher"});
+  EXPECT_EQ(yaml_at(out.config, "hydra.launcher"), "_target_: hydra.launchers.UnitTest\nn_jobs: 2\n");
+  EXPECT_EQ(yaml_at(out.config, "hydra.runtime.choices.hydra/launcher"), "unit_test_launcher\n");
+}
+
+// ------------------------------------------------------------------------------ composition
+
+TEST(Compose, SeedExample) {
+  auto out = run("seed", "config");
+  EXPECT_EQ(to_yaml(without_hydra(out.config)), "foo: bar\n");
+  EXPECT_EQ(yaml_at(out.config, "hydra.callbacks"),
+            "my_callback:\n  _target_: my_app.MyCallback\n  bucket: my_s3_bucket\n  file_path: ./test.pt\n");
+  EXPECT_EQ(keys(out.config).front(), "hydra");
+}
+
+TEST(Compose, HydraNodeDefaults) {
+  auto out = run("seed", "config", {"foo=baz", "hydra.job.chdir=true"});
+  const Config& c = out.config;
+  EXPECT_EQ(c.get<std::string>("hydra.run.dir"), "outputs/${now:%Y-%m-%d}/${now:%H-%M-%S}");
+  EXPECT_EQ(c.get<std::string>("hydra.sweep.dir"), "multirun/${now:%Y-%m-%d}/${now:%H-%M-%S}");
+  EXPECT_EQ(c.get<std::string>("hydra.sweep.subdir"), "${hydra.job.num}");
+  EXPECT_EQ(c.get<std::string>("hydra.launcher._target_"), "hydra.launchers.BasicLauncher");
+  EXPECT_EQ(c.get<std::string>("hydra.sweeper._target_"), "hydra.sweepers.BasicSweeper");
+  EXPECT_EQ(c.get_child("hydra.sweeper.max_batch_size").data().kind(), NodeKind::Null);
+  EXPECT_EQ(c.get<std::string>("hydra.job_logging.handlers.file.filename"), "${hydra.runtime.output_dir}/${hydra.job.name}.log");
+  EXPECT_EQ(c.get<std::string>("hydra.hydra_logging.formatters.simple.format"), "[%(asctime)s][HYDRA] %(message)s");
+  EXPECT_EQ(c.get<std::string>("hydra.job.name"), "my_app");
+  EXPECT_EQ(c.get<std::string>("hydra.job.config_name"), "config");
+  EXPECT_EQ(c.get<std::string>("hydra.runtime.cwd"), "/work/cwd");
+  EXPECT_EQ(c.get<std::string>("hydra.runtime.version_base"), "1.3");
+  EXPECT_EQ(c.get_child("hydra.runtime.version").data().kind(), NodeKind::String);
+  EXPECT_FALSE(c.get<std::string>("hydra.runtime.version").empty());
+  EXPECT_EQ(c.get_child("hydra.runtime.output_dir").data().kind(), NodeKind::Missing);
+  EXPECT_EQ(c.get_child("hydra.job.id").data().kind(), NodeKind::Missing);
+  EXPECT_EQ(c.get_child("hydra.job.num").data().kind(), NodeKind::Missing);
+  EXPECT_EQ(c.get_child("hydra.mode").data().kind(), NodeKind::Null);
+  EXPECT_EQ(c.get<bool>("hydra.job.chdir"), true);
+  EXPECT_EQ(c.get<std::string>("hydra.output_subdir"), ".hydra");
+  EXPECT_EQ(c.get<std::string>("hydra.help.template").substr(0, 22), "${hydra.help.header}\n=");
+  EXPECT_EQ(yaml_at(c, "hydra.runtime.choices"),
+            "hydra/launcher: basic\nhydra/sweeper: basic\nhydra/hydra_logging: default\n"
+            "hydra/job_logging: default\nhydra/callbacks:\n- my_callback\n");
+  EXPECT_EQ(keys(c.get_child("hydra")),
+            (std::vector<std::string>{"run", "sweep", "launcher", "sweeper", "help", "hydra_help", "hydra_logging",
+                                      "job_logging", "env", "mode", "searchpath", "callbacks", "output_subdir",
+                                      "overrides", "job", "runtime", "verbose"}));
+  EXPECT_EQ(yaml_at(c, "hydra.overrides"), "hydra:\n- hydra.job.chdir=true\ntask:\n- foo=baz\n");
+  EXPECT_EQ(out.task_overrides, (std::vector<std::string>{"foo=baz"}));
+  EXPECT_EQ(out.hydra_overrides, (std::vector<std::string>{"hydra.job.chdir=true"}));
+  EXPECT_EQ(c.get<std::string>("hydra.job.override_dirname"), "foo=baz");
+  std::string sources = yaml_at(c, "hydra.runtime.config_sources");
+  EXPECT_NE(sources.find("- path: " + kData + "/seed/conf\n  schema: file\n  provider: main\n"), std::string::npos)
+      << sources;
+}
+
+TEST(Compose, LoggingDisabledGroup) {
+  auto out = run("seed", "config", {"hydra/job_logging=disabled"});
+  EXPECT_EQ(yaml_at(out.config, "hydra.job_logging"), "version: 1\ndisable_existing_loggers: true\ndisabled: true\n");
+  EXPECT_EQ(yaml_at(out.config, "hydra.runtime.choices.hydra/job_logging"), "disabled\n");
+  EXPECT_EQ(out.hydra_overrides, (std::vector<std::string>{"hydra/job_logging=disabled"}));
+  auto out2 = run("compose", "with_override");
+  EXPECT_EQ(out2.config.get<bool>("hydra.job_logging.disabled"), true);
+  EXPECT_EQ(out2.config.get<std::string>("db.driver"), "postgres");
+  EXPECT_EQ(out2.config.get<std::string>("hydra.hydra_logging.root.level"), "INFO");
+  // The command line beats an `override` entry.
+  auto out3 = run("compose", "with_override", {"db=mysql"});
+  EXPECT_EQ(out3.config.get<std::string>("db.driver"), "mysql");
+}
+
+TEST(Compose, DefaultsListForms) {
+  auto out = run("compose", "config");
+  const Config& c = out.config;
+  // group: option, merged with the primary's own values (_self_ last).
+  EXPECT_EQ(yaml_at(c, "db"), "driver: mysql\nport: 3306\nuser: me\n");
+  // optional with a missing option: skipped.
+  EXPECT_FALSE(find_node(c, "extra"));
+  // group@pkg, with nested relative defaults under the parent's package.
+  EXPECT_EQ(yaml_at(c, "srv"), "db:\n  file: test.db\nname: apache\n");
+  // plain config name: merged at the parent's package.
+  EXPECT_EQ(c.get<int>("other_key"), 5);
+  EXPECT_EQ(keys(without_hydra(c)), (std::vector<std::string>{"db", "srv", "other_key", "foo", "num", "s", "nested"}));
+  EXPECT_EQ(yaml_at(c, "hydra.runtime.choices"),
+            "db: mysql\nserver: apache\nserver/db: sqlite\nhydra/launcher: basic\nhydra/sweeper: basic\n"
+            "hydra/hydra_logging: default\nhydra/job_logging: default\n");
+}
+
+TEST(Compose, SelfPosition) {
+  EXPECT_EQ(yaml_at(run("compose", "self_first").config, "db"), "driver: mysql\nextra: kept\nport: 3306\n");
+  EXPECT_EQ(yaml_at(run("compose", "no_self").config, "db"), "driver: mysql\nport: 1\n");
+}
+
+TEST(Compose, MultiSelect) {
+  auto out = run("compose", "multi");
+  EXPECT_EQ(yaml_at(out.config, "feat"), "x: 1\nshared: b\nw: 2\n");
+  EXPECT_EQ(yaml_at(out.config, "hydra.runtime.choices.feat"), "- a\n- b\n");
+  auto swapped = run("compose", "multi", {"feat=[b,a]"});
+  EXPECT_EQ(yaml_at(swapped.config, "feat"), "w: 2\nshared: a\nx: 1\n");
+}
+
+TEST(Compose, PackageHeadersAndEntryPackages) {
+  auto out = run("compose", "headers");
+  EXPECT_EQ(yaml_at(out.config, "grouped"), "in_group: 1\n");
+  EXPECT_EQ(out.config.get<int>("at_root"), 1);
+  EXPECT_EQ(out.config.get<std::string>("a.b.c.value"), "deep");
+  EXPECT_FALSE(find_node(out.config, "explicit"));
+  auto pk = run("compose", "entry_pkg");
+  EXPECT_EQ(yaml_at(pk.config, "backup"), "driver: postgres\nport: 5432\n");
+  EXPECT_EQ(pk.config.get<std::string>("driver"), "mysql");
+  // An absolute group inside a group option: group path from the root, package under the parent's.
+  auto abs = run("compose", "nested_abs");
+  EXPECT_EQ(yaml_at(abs.config, "server"), "db:\n  driver: postgres\n  port: 5432\nname: nginx\n");
+}
+
+TEST(Compose, NoPrimaryConfig) {
+  auto out = run("compose", "", {"+db=postgres"});
+  EXPECT_EQ(to_yaml(without_hydra(out.config)), "db:\n  driver: postgres\n  port: 5432\n");
+  EXPECT_EQ(out.config.get_child("hydra.job.config_name").data().kind(), NodeKind::Null);
+}
+
+TEST(Compose, Errors) {
+  std::string msg = error_of([] { run("compose", "nope"); });
+  EXPECT_EQ(msg.rfind("Cannot find primary config 'nope'. Check that it's in your config search path.", 0), 0u) << msg;
+  EXPECT_NE(msg.find(kData + "/compose/conf"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("pkg://hydra.conf"), std::string::npos) << msg;
+
+  msg = error_of([] { run("compose", "bad_option"); });
+  EXPECT_NE(msg.find("Could not find 'db/oracle'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("bad_option.yaml"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("Available options in 'db': mysql, postgres"), std::string::npos) << msg;
+
+  msg = error_of([] { run("compose", "must"); });
+  EXPECT_NE(msg.find("You must specify 'db', e.g, db=<OPTION>"), std::string::npos) << msg;
+  EXPECT_EQ(run("compose", "must", {"db=postgres"}).config.get<int>("db.port"), 5432);
+
+  msg = error_of([] { run("compose", "bad_defaults"); });
+  EXPECT_NE(msg.find("bad_defaults.yaml: 'defaults' must be a list"), std::string::npos) << msg;
+
+  msg = error_of([] { run("compose", "missing_plain"); });
+  EXPECT_NE(msg.find("Could not load 'does_not_exist'"), std::string::npos) << msg;
+
+  msg = error_of([] { run("compose", "broken"); });
+  EXPECT_NE(msg.find("broken.yaml:4:3: end of map not found"), std::string::npos) << msg;
+
+  msg = error_of([] { run("compose", "clash"); });
+  EXPECT_NE(msg.find("Error merging '" + kData + "/compose/conf/seq_a.yaml': Cannot merge a sequence into the map a"),
+            std::string::npos)
+      << msg;
+
+  msg = error_of([] { run("ordering", "list_form"); });
+  EXPECT_NE(msg.find("list_form.yaml"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("hydra.callbacks"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("callbacks are a map"), std::string::npos) << msg;
+}
+
+// ------------------------------------------------------------------------------- overrides
+
+TEST(ComposeOverrides, KeyOverrides) {
+  auto out = run("compose", "config",
+                 {"num=2", "s=3", "foo='1'", "+new.deep=x y", "++num=7", "++brand=new", "~nested.a", "~nested.maybe=null",
+                  "+nested.maybe2=1", "nested.list=[3]", "nested.missing=set"});
+  const Config& c = out.config;
+  EXPECT_EQ(c.get<int>("num"), 7);
+  EXPECT_EQ(c.get_child("s").data(), Value(NodeKind::Int, "3"));
+  EXPECT_EQ(c.get_child("foo").data(), Value::string("1"));
+  EXPECT_EQ(c.get<std::string>("new.deep"), "x y");
+  EXPECT_EQ(c.get<std::string>("brand"), "new");
+  EXPECT_EQ(yaml_at(c, "nested"), "list:\n- 3\nmissing: set\nmaybe2: 1\n");
+  EXPECT_EQ(c.get<std::string>("hydra.job.override_dirname"),
+            "++brand=new,++num=7,+nested.maybe2=1,+new.deep=x y,foo='1',nested.list=[3],"
+            "nested.missing=set,num=2,s=3,~nested.a,~nested.maybe=null");
+}
+
+TEST(ComposeOverrides, DictValueMergesIntoMap) {
+  // OmegaConf.update(merge=True), as Hydra applies key=value: existing keys keep their position.
+  auto out = run("compose", "config", {"nested={a: 5, extra: e}"});
+  EXPECT_EQ(yaml_at(out.config, "nested"), "a: 5\nlist:\n- 1\n- 2\nmissing: ???\nmaybe: null\nextra: e\n");
+  auto scalar = run("compose", "config", {"nested=5"});
+  EXPECT_EQ(yaml_at(scalar.config, "nested"), "5\n");
+}
+
+TEST(ComposeOverrides, GroupOverrides) {
+  auto out = run("compose", "config", {"db=postgres", "server=nginx", "extra=present", "+feat=a"});
+  EXPECT_EQ(yaml_at(out.config, "db"), "driver: postgres\nport: 5432\nuser: me\n");
+  EXPECT_EQ(out.config.get<bool>("extra.flag"), true);
+  EXPECT_EQ(yaml_at(out.config, "hydra.runtime.choices.extra"), "present\n");
+  EXPECT_EQ(yaml_at(out.config, "hydra.runtime.choices.feat"), "a\n");
+  EXPECT_EQ(keys(without_hydra(out.config)).back(), "feat");  // +group goes after the primary's _self_
+  auto del = run("compose", "config", {"~db", "~server=apache"});
+  EXPECT_EQ(yaml_at(del.config, "db"), "user: me\n");
+  EXPECT_FALSE(find_node(del.config, "srv"));
+}
+
+TEST(ComposeOverrides, ErrorMessages) {
+  auto msg = [](std::vector<std::string> ov) { return error_of([&] { run("compose", "config", ov); }); };
+  EXPECT_EQ(msg({"nope=1"}), "Could not override 'nope'. To append to your config use +nope=1");
+  EXPECT_EQ(msg({"nested.nope=1"}), "Could not override 'nested.nope'. To append to your config use +nested.nope=1");
+  EXPECT_EQ(msg({"+num=2"}),
+            "Could not append to config. An item is already at 'num'. Use ++num=2 to override it, or num=2 to change it");
+  EXPECT_EQ(msg({"~nope"}), "Could not delete from config. 'nope' does not exist.");
+  EXPECT_EQ(msg({"~num=5"}), "Could not delete from config. The value of 'num' is 1 and not 5.");
+  EXPECT_EQ(msg({"nested.list={a: 1}"}),
+            "Error merging override nested.list={a: 1}\nCannot merge a map into the sequence nested.list");
+  EXPECT_EQ(msg({"foo=a,b"}).substr(0, 56), "Override 'foo=a,b' is a sweep; run with --multirun (-m)\n");
+  std::string m = msg({"db=oracle"});
+  EXPECT_NE(m.find("In override 'db=oracle': Could not find 'db/oracle'"), std::string::npos) << m;
+  EXPECT_NE(m.find("Available options in 'db': mysql, postgres"), std::string::npos) << m;
+  m = msg({"db=mysqll"});
+  EXPECT_NE(m.find("Did you mean db=mysql?"), std::string::npos) << m;
+  EXPECT_EQ(msg({"feat=a"}),
+            "Could not override 'feat'. No match in the defaults list. To append to your default list use +feat=a");
+  EXPECT_EQ(msg({"~feat"}), "Could not delete '~feat'. No match for 'feat' in the defaults list.");
+  m = msg({"+db=postgres"});
+  EXPECT_NE(m.find("Could not add '+db': 'db' is already in the defaults list"), std::string::npos) << m;
+  m = msg({"~server=nginx"});
+  EXPECT_NE(m.find("Could not delete '~server=nginx'"), std::string::npos) << m;
+  m = msg({"hydra/job_logging=nope"});
+  EXPECT_NE(m.find("Available options in 'hydra/job_logging': default, disabled"), std::string::npos) << m;
+  m = msg({"+a.b=1", "+a.b.c=2"});
+  EXPECT_NE(m.find("cannot put a map at 'a.b'"), std::string::npos) << m;
+}
+
+TEST(ComposeOverrides, MultirunLeavesSweepsOut) {
+  auto out = run("compose", "config", {"num=5,6", "db=mysql,postgres", "s=x"}, RunMode::MULTIRUN);
+  EXPECT_EQ(out.config.get<int>("num"), 1);
+  EXPECT_EQ(out.config.get<std::string>("s"), "x");
+  EXPECT_EQ(out.task_overrides, (std::vector<std::string>{"num=5,6", "db=mysql,postgres", "s=x"}));
+  EXPECT_NE(error_of([] { run("compose", "config", {"hydra.job.chdir=true,false"}, RunMode::MULTIRUN); })
+                .find("sweeping over Hydra's configuration is not supported"),
+            std::string::npos);
+}
+
+TEST(ComposeOverrides, CallbackOrdering) {
+  auto keys_of = [](const ComposedConfig& c) { return keys(c.config.get_child("hydra.callbacks")); };
+  EXPECT_EQ(keys_of(run("ordering", "config")), (std::vector<std::string>{"my_callback1", "my_callback2"}));
+  EXPECT_EQ(keys_of(run("ordering", "reversed")), (std::vector<std::string>{"my_callback2", "my_callback1"}));
+  EXPECT_EQ(yaml_at(run("ordering", "reversed").config, "hydra.callbacks"),
+            "my_callback2:\n  _target_: my_app.MyCallback2\n  param2: val2\nmy_callback1:\n  _target_: my_app.MyCallback1\n"
+            "  param1: val1\n");
+  auto added = run("ordering", "config", {"+hydra.callbacks.x={_target_:a.B,label:C}"});
+  EXPECT_EQ(keys_of(added), (std::vector<std::string>{"my_callback1", "my_callback2", "x"}));
+  EXPECT_EQ(yaml_at(added.config, "hydra.callbacks.x"), "_target_: a.B\nlabel: C\n");
+  auto modified = run("ordering", "config", {"hydra.callbacks.my_callback1.param1=changed"});
+  EXPECT_EQ(keys_of(modified), (std::vector<std::string>{"my_callback1", "my_callback2"}));
+  EXPECT_EQ(modified.config.get<std::string>("hydra.callbacks.my_callback1.param1"), "changed");
+  auto deleted = run("ordering", "config", {"~hydra.callbacks.my_callback1"});
+  EXPECT_EQ(keys_of(deleted), (std::vector<std::string>{"my_callback2"}));
+  auto nulled = run("ordering", "config", {"hydra.callbacks.my_callback1=null"});
+  EXPECT_EQ(nulled.config.get_child("hydra.callbacks.my_callback1").data().kind(), NodeKind::Null);
+  EXPECT_EQ(error_of([] { run("ordering", "config", {"hydra.callbacks=[{_target_:my_app.MyCallback1}]"}); }),
+            "Error merging override hydra.callbacks=[{_target_:my_app.MyCallback1}]\n"
+            "Cannot merge a sequence into the map hydra.callbacks (callbacks are a map: name -> {_target_: ...})");
+}
+
+// ----------------------------------------------------------------------------- interpolation
+
+TEST(Interpolation, AllForms) {
+  ::setenv("HYDRA_TEST_ENV_VAR", "from_env", 1);
+  ::unsetenv("HYDRA_TEST_UNSET_VAR");
+  Config root = load_yaml_file(kData + "/compose/conf/interp.yaml");
+  root.put_child("hydra.runtime.cwd", Config(Value::string("/the/cwd")));
+  ResolveOptions opt;
+  std::tm tm{};
+  tm.tm_year = 2024 - 1900;
+  tm.tm_mon = 2;
+  tm.tm_mday = 5;
+  tm.tm_hour = 12;
+  tm.tm_isdst = -1;
+  opt.now = std::chrono::system_clock::from_time_t(std::mktime(&tm));
+  opt.strict = false;  // missing_value stays
+  Config r = resolve_all(root, opt);
+  EXPECT_EQ(r.get<std::string>("paths.full"), "/data/demo");
+  EXPECT_EQ(r.get_child("paths.port").data(), Value(NodeKind::Int, "8080"));
+  EXPECT_EQ(yaml_at(r, "paths.copy"), "name: demo\nport: 8080\nratio: 0.5\n'on': true\nnothing: null\n");
+  EXPECT_EQ(r.get<std::string>("paths.sibling"), "/data");
+  EXPECT_EQ(r.get<std::string>("paths.parent"), "demo");
+  EXPECT_EQ(r.get<std::string>("paths.escaped"), "${paths.root}");
+  EXPECT_EQ(r.get<std::string>("paths.mixed"), "port=8080 on=True");
+  EXPECT_EQ(r.get<std::string>("paths.cwd"), "/the/cwd");
+  EXPECT_EQ(r.get<std::string>("paths.date"), "2024-03-05");
+  EXPECT_EQ(r.get<std::string>("paths.env"), "from_env");
+  EXPECT_EQ(r.get<std::string>("paths.env_default"), "fallback");
+  EXPECT_EQ(r.get<std::string>("paths.env_nested"), "demo");
+  EXPECT_EQ(r.get_child("paths.select").data(), Value(NodeKind::Int, "8080"));
+  EXPECT_EQ(r.get_child("paths.select_default").data(), Value(NodeKind::Int, "42"));
+  EXPECT_EQ(r.get<std::string>("paths.chain"), "/data/demo");
+  EXPECT_EQ(yaml_at(r, "list"), "- demo\n- k: demo\n");
+  EXPECT_EQ(r.get_child("missing_value").data().kind(), NodeKind::Missing);
+  // A sub-node resolved on its own, relative refs use its key.
+  Config sub = resolve(root, root.get_child("paths"), "paths", opt);
+  EXPECT_EQ(sub.get<std::string>("sibling"), "/data");
+}
+
+TEST(Interpolation, Errors) {
+  ResolveOptions strict;
+  auto err = [&](const std::string& yaml) {
+    return error_of([&] { resolve_all(parse_yaml(yaml, "t"), strict); });
+  };
+  EXPECT_EQ(err("a: ${x.y}\n"), "Interpolation key 'x.y' not found (at a)");
+  EXPECT_EQ(err("a:\n  b: ${c}\nc: ${a.b}\n"), "Interpolation cycle: a.b -> c -> a.b. Break the loop in one of these keys");
+  EXPECT_NE(err("a: ???\nb: ${a}\n").find("Interpolation key 'a' is a missing value"), std::string::npos);
+  EXPECT_NE(err("a: ${oc.env:HYDRA_TEST_UNSET_VAR}\n").find("Environment variable 'HYDRA_TEST_UNSET_VAR' not found (at a)"),
+            std::string::npos);
+  EXPECT_NE(err("a: ${foo:bar}\n").find("Unsupported interpolation type 'foo'"), std::string::npos);
+  EXPECT_NE(err("a: ${b\nb: 1\n").find("Unterminated interpolation"), std::string::npos);
+  // Lenient: unresolvable values stay as written.
+  ResolveOptions lenient;
+  lenient.strict = false;
+  Config r = resolve_all(parse_yaml("a: ???\nb: ${a}\nc: x${nope}\n", "t"), lenient);
+  EXPECT_EQ(r.get<std::string>("b"), "${a}");
+  EXPECT_EQ(r.get<std::string>("c"), "x${nope}");
+}
+
+TEST(Interpolation, ComposedHydraNode) {
+  auto out = run("seed", "config");
+  ResolveOptions opt;
+  opt.strict = false;
+  Config r = resolve_all(out.config, opt);
+  EXPECT_EQ(r.get<std::string>("hydra.help.header"), "my_app is powered by Hydra.");
+  EXPECT_EQ(r.get<std::string>("hydra.run.dir").substr(0, 8), "outputs/");
+  EXPECT_EQ(r.get<std::string>("hydra.sweep.subdir"), "${hydra.job.num}");  // ??? stays in lenient mode
+}
+
+// ------------------------------------------------------------------------------- performance
+
+TEST(Performance, SeedComposeIsFast) {
+  run("seed", "config");  // warm the per-process caches
+  constexpr int n = 200;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < n; ++i) run("seed", "config");
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count() / n;
+  RecordProperty("seed_compose_us", static_cast<int>(us));
+  std::printf("seed compose: %lld us\n", static_cast<long long>(us));
+  EXPECT_LT(us, 5000);  // generous for Debug/ASan; Release target is <= 200 us
+}
