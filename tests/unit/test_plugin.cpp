@@ -431,7 +431,7 @@ TEST(Errors, AbiNewerMinorNamesBothVersions) {
 
 TEST(Errors, RecordChecks) {
   hydra::plugin_abi::FactoryRecord record{HYDRA_SDK_ABI_MAJOR, HYDRA_SDK_ABI_MINOR, hydra::plugin_abi::build_key,
-                                          "X", nullptr, nullptr};
+                                          "X", hydra::plugin_abi::FactoryKind::callback, nullptr, nullptr};
   EXPECT_FALSE(check_record(record));
   record.build_key = "gcc99;cxx11abi=0;boost=100000";
   auto why = check_record(record);

@@ -3,16 +3,15 @@
 #include "plugin/internal/library.hpp"
 #include "plugin/internal/target.hpp"
 #include "util/errors.hpp"
+#include "util/exceptions.hpp"
 #include "util/strings.hpp"
 
-#include <hydra/plugin.hpp>
+#include <hydra/plugin_abi.hpp>
 
 #include <sys/auxv.h>
 
-#include <boost/core/demangle.hpp>
 #include <boost/dll/runtime_symbol_info.hpp>
 
-#include <cxxabi.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -21,7 +20,6 @@
 #include <mutex>
 #include <set>
 #include <system_error>
-#include <typeinfo>
 
 #ifndef HYDRA_INSTALL_PLUGIN_DIR
 #define HYDRA_INSTALL_PLUGIN_DIR ""
@@ -91,10 +89,10 @@ struct Module {
 
 // Destroys the object inside the plugin, then lets go of the library.
 struct PluginDeleter {
-  void (*destroy)(Callback*) noexcept;
+  void (*destroy)(void*) noexcept;
   std::shared_ptr<PluginLibrary> library;
-  void operator()(Callback* callback) const noexcept {
-    if (callback) destroy(callback);
+  void operator()(void* object) const noexcept {
+    if (object) destroy(object);
   }
 };
 
@@ -274,6 +272,18 @@ std::vector<fs::path> PluginRegistry::loaded_libraries() const {
 
 CallbackHandle PluginRegistry::create_callback(const std::string& target, const Config& params,
                                                const std::string& full_key) {
+  std::shared_ptr<void> object = create(target, params, full_key, plugin_abi::FactoryKind::callback);
+  return CallbackHandle(object, static_cast<Callback*>(object.get()));
+}
+
+LauncherHandle PluginRegistry::create_launcher(const std::string& target, const Config& params,
+                                               const std::string& full_key) {
+  std::shared_ptr<void> object = create(target, params, full_key, plugin_abi::FactoryKind::launcher);
+  return LauncherHandle(object, static_cast<Launcher*>(object.get()));
+}
+
+std::shared_ptr<void> PluginRegistry::create(const std::string& target, const Config& params,
+                                             const std::string& full_key, plugin_abi::FactoryKind kind) {
   std::lock_guard lock(impl_->mutex);
   std::string why;
   auto name = plugin::parse_target(target, why);
@@ -381,30 +391,27 @@ CallbackHandle PluginRegistry::create_callback(const std::string& target, const 
                  {"factory '" + name->factory + "' in " + library->path().string() + ": " + *bad});
   }
 
+  if (record->kind != kind)
+    throw_locate(target, full_key,
+                 {"factory '" + name->factory + "' makes a " + plugin_abi::to_string(record->kind) + ", but " +
+                  full_key + " needs a " + plugin_abi::to_string(kind) + " (export it with HYDRA_" +
+                  (kind == plugin_abi::FactoryKind::callback ? "CALLBACK" : "LAUNCHER") + ")"});
+
   // Construct while the library is held (`library` is alive for this whole scope), and turn any
   // exception into text before the exception object (plugin code) goes away.
-  Callback* raw = nullptr;
+  void* raw = nullptr;
   std::string error;
   try {
     raw = record->create(params);
   } catch (...) {
-    const std::type_info* type = abi::__cxa_current_exception_type();
-    std::string type_name = type ? boost::core::demangle(type->name()) : std::string("unknown exception");
-    std::string what;
-    try {
-      throw;
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-      what = "<no message: not a std::exception>";
-    }
-    error = type_name + ": " + what;
+    auto [type, what] = describe_current_exception();
+    error = type + ": " + (what.empty() ? std::string("<no message: not a std::exception>") : what);
   }
   if (!raw && error.empty()) error = "the factory returned no object";
   if (!error.empty())
     throw UserError("Error in call to target '" + target + "':\n" + error + "\nfull_key: " + full_key);
   debug_log("created '" + target + "' for " + full_key);
-  return CallbackHandle(raw, PluginDeleter{record->destroy, std::move(library)});
+  return std::shared_ptr<void>(raw, PluginDeleter{record->destroy, std::move(library)});
 }
 
 }  // namespace hydra::internal

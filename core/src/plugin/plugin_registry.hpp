@@ -4,6 +4,8 @@
 
 #include <hydra/callback.hpp>
 #include <hydra/config.hpp>
+#include <hydra/launcher.hpp>
+#include <hydra/plugin_abi.hpp>
 
 #include <filesystem>
 #include <memory>
@@ -25,6 +27,7 @@ struct PluginSearchPath {
 // A callback made by a plugin. Its deleter owns the plugin library, so the library stays
 // loaded while the object lives, and destroys the object inside the plugin.
 using CallbackHandle = std::shared_ptr<Callback>;
+using LauncherHandle = std::shared_ptr<Launcher>;
 
 class PluginRegistry {
  public:
@@ -39,6 +42,8 @@ class PluginRegistry {
   // SPEC §4 message: "Error locating target '<target>'" / "Error in call to target '<target>':",
   // "full_key: <full_key>", then what would help (files tried, did-you-mean, dlerror, ABI).
   CallbackHandle create_callback(const std::string& target, const Config& params, const std::string& full_key);
+  // The same for a launcher (hydra.launcher): the factory must be a HYDRA_LAUNCHER.
+  LauncherHandle create_launcher(const std::string& target, const Config& params, const std::string& full_key);
 
   const PluginSearchPath& search_path() const;
 
@@ -46,6 +51,10 @@ class PluginRegistry {
   std::vector<std::filesystem::path> loaded_libraries() const;
 
  private:
+  // Resolves, checks that the factory makes `kind`, constructs. The handle holds the library.
+  std::shared_ptr<void> create(const std::string& target, const Config& params, const std::string& full_key,
+                               plugin_abi::FactoryKind kind);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -2,7 +2,7 @@
 // versions: reference/plugin-hosts.md §0.5). Private to core.
 #pragma once
 
-#include <hydra/plugin.hpp>
+#include <hydra/plugin_abi.hpp>
 
 #include <cstdint>
 #include <filesystem>
