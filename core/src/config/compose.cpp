@@ -156,6 +156,25 @@ std::shared_ptr<const Config> parse_in_memory(std::string_view text, const std::
   return parsed;
 }
 
+// Files on disk are read on every compose, but parsed again only when their text changed.
+std::shared_ptr<const Config> parse_file_text(const std::string& text, const std::string& origin) {
+  struct Entry {
+    std::string text;
+    std::shared_ptr<const Config> tree;
+  };
+  static std::mutex mutex;
+  static std::map<std::string, Entry> cache;
+  {
+    std::lock_guard lock(mutex);
+    auto it = cache.find(origin);
+    if (it != cache.end() && it->second.text == text) return it->second.tree;
+  }
+  auto parsed = std::make_shared<const Config>(parse_yaml(text, origin));
+  std::lock_guard lock(mutex);
+  cache[origin] = Entry{text, parsed};
+  return parsed;
+}
+
 std::string dir_of(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? std::string() : path.substr(0, slash);
@@ -284,7 +303,7 @@ std::shared_ptr<LoadedFile> Composer::load(const std::string& rel) {
     auto text = source.read(rel);
     if (!text) continue;
     std::string origin = (std::filesystem::path(source.describe()) / rel).string();
-    result = make_loaded(std::make_shared<const Config>(parse_yaml(*text, origin)), *text, origin);
+    result = make_loaded(parse_file_text(*text, origin), *text, origin);
     break;
   }
   cache_.emplace(rel, result);
