@@ -40,7 +40,7 @@ TEST(JobOutputs, ChdirMovesTheTaskIntoTheOutputDir) {
 
 TEST(JobOutputs, JobLoggingFormatAcceptsPythonFormatStrings) {
   ScratchDir dir;
-  auto r = run_app(dir.path(), {"hydra.run.dir=out", "hydra.job_logging.formatters.simple.format=[JOB] %(message)s"});
+  auto r = run_app(dir.path(), {"hydra.run.dir=out", "hydra.job_logging.formatters.simple.format='[JOB] %(message)s'"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\n[JOB] task log line foo=bar\n"), std::string::npos) << r.out;
   EXPECT_EQ(read_text(dir.path() / "out/lifecycle_app.log"), "[JOB] task log line foo=bar\n");

@@ -284,8 +284,8 @@ TEST(Compose, HydraNodeDefaults) {
             "hydra/job_logging: default\nhydra/callbacks:\n- my_callback\n");
   EXPECT_EQ(keys(c.get_child("hydra")),
             (std::vector<std::string>{"run", "sweep", "launcher", "sweeper", "help", "hydra_help", "hydra_logging",
-                                      "job_logging", "env", "mode", "searchpath", "callbacks", "output_subdir",
-                                      "overrides", "job", "runtime", "verbose"}));
+                                      "job_logging", "env", "mode", "searchpath", "callbacks", "strict_callbacks",
+                                      "plugin_path", "output_subdir", "overrides", "job", "runtime", "verbose"}));
   EXPECT_EQ(yaml_at(c, "hydra.overrides"), "hydra:\n- hydra.job.chdir=true\ntask:\n- foo=baz\n");
   EXPECT_EQ(out.task_overrides, (std::vector<std::string>{"foo=baz"}));
   EXPECT_EQ(out.hydra_overrides, (std::vector<std::string>{"hydra.job.chdir=true"}));
@@ -557,7 +557,7 @@ TEST(Interpolation, ComposedHydraNode) {
   ResolveOptions opt;
   opt.strict = false;
   Config r = resolve_all(out.config, opt);
-  EXPECT_EQ(r.get<std::string>("hydra.help.header"), "my_app is powered by Hydra.");
+  EXPECT_EQ(r.get<std::string>("hydra.help.header"), "my_app is powered by Hydra.\n");
   EXPECT_EQ(r.get<std::string>("hydra.run.dir").substr(0, 8), "outputs/");
   EXPECT_EQ(r.get<std::string>("hydra.sweep.subdir"), "${hydra.job.num}");  // ??? stays in lenient mode
 }

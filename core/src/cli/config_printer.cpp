@@ -25,21 +25,14 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
     text.replace(pos, from.size(), to);
 }
 
-// "group: option1, option2" for every config group the composed config chose from, sorted.
-std::string config_groups(const ComposeRequest& request, const Config& config, bool hydra_groups) {
+// "group: option1, option2" for every config group in the search path (Hydra's own groups
+// with hydra_groups, the app's otherwise), sorted.
+std::string config_groups(const ComposeRequest& request, bool hydra_groups) {
   std::vector<std::string> lines;
-  auto choices = config.get_child_optional("hydra.runtime.choices");
-  if (!choices) return "";
-  for (const auto& [group, choice] : *choices) {
+  for (const auto& [group, options] : list_config_groups(request.sources)) {
     if (starts_with(group, "hydra/") != hydra_groups) continue;
-    std::vector<std::string> options;
-    for (const auto& source : request.sources)
-      for (const auto& option : source.group_options(group))
-        if (std::find(options.begin(), options.end(), option) == options.end()) options.push_back(option);
-    std::sort(options.begin(), options.end());
     lines.push_back(group + ": " + join(options, ", "));
   }
-  std::sort(lines.begin(), lines.end());
   return join(lines, "\n");
 }
 
@@ -71,7 +64,7 @@ int print_requested_info(const CommandLine& cl, const ComposedConfig& composed, 
   if (cl.cfg) return print_cfg(cl, config, options);
   if (cl.help) {
     std::string text = resolved_template(config, "hydra.help.template", options);
-    replace_all(text, "$APP_CONFIG_GROUPS", config_groups(request, config, false));
+    replace_all(text, "$APP_CONFIG_GROUPS", config_groups(request, false));
     replace_all(text, "$CONFIG", to_yaml(task_part(config)));
     std::cout << text;
     return 0;
@@ -79,7 +72,7 @@ int print_requested_info(const CommandLine& cl, const ComposedConfig& composed, 
   if (cl.hydra_help) {
     std::string text = resolved_template(config, "hydra.hydra_help.template", options);
     replace_all(text, "$FLAGS_HELP", flags_help());
-    replace_all(text, "$HYDRA_CONFIG_GROUPS", config_groups(request, config, true));
+    replace_all(text, "$HYDRA_CONFIG_GROUPS", config_groups(request, true));
     std::cout << text;
     return 0;
   }

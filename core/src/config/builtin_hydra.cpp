@@ -32,54 +32,38 @@ launcher: {}
 sweeper: {}
 help:
   app_name: ${hydra.job.name}
-  header: '${hydra.help.app_name} is powered by Hydra.'
-  footer: 'Powered by Hydra (https://hydra.cc)
-
-    Use --hydra-help to view Hydra specific help'
-  template: '${hydra.help.header}
-
+  header: |
+    ${hydra.help.app_name} is powered by Hydra.
+  footer: |
+    Powered by Hydra (https://hydra.cc)
+    Use --hydra-help to view Hydra specific help
+  template: |
+    ${hydra.help.header}
     == Configuration groups ==
-
     Compose your configuration from those groups (group=option)
-
 
     $APP_CONFIG_GROUPS
 
-
     == Config ==
-
     Override anything in the config (foo.bar=value)
-
 
     $CONFIG
 
-
     ${hydra.help.footer}
-
-    '
 hydra_help:
-  template: 'Hydra (${hydra.runtime.version})
-
+  template: |
+    Hydra (${hydra.runtime.version})
     See https://hydra.cc for more info.
 
-
     == Flags ==
-
     $FLAGS_HELP
 
-
     == Configuration groups ==
-
-    Compose your configuration from those groups (For example, append hydra/job_logging=disabled
-    to command line)
-
+    Compose your configuration from those groups (For example, append hydra/job_logging=disabled to command line)
 
     $HYDRA_CONFIG_GROUPS
 
-
-    Use ''--cfg hydra'' to Show the Hydra config.
-
-    '
+    Use '--cfg hydra' to Show the Hydra config.
   hydra_help: ???
 hydra_logging: {}
 job_logging: {}
@@ -87,6 +71,10 @@ env: {}
 mode: null
 searchpath: []
 callbacks: {}
+# beyond Hydra: a callback hook that raises fails the run (per callback: `_strict_: true`)
+strict_callbacks: false
+# beyond Hydra: plugin dirs searched before HYDRA_PLUGIN_PATH (like --plugin-dir)
+plugin_path: []
 output_subdir: .hydra
 overrides:
   hydra: []
