@@ -60,6 +60,18 @@ std::vector<fs::path> plugin_dirs(const CommandLine& cl, const Config& config) {
   return dirs;
 }
 
+// hydra.mode as Hydra records it: the node, and `hydra.mode=<MODE>` among the hydra overrides
+// (unless the user set it, in which case it is there already).
+void set_run_mode(ComposedConfig& composed, RunMode mode) {
+  Config& config = composed.config;
+  if (config.get_child("hydra.mode", make_null()).data().kind() != NodeKind::Null) return;
+  std::string name = mode == RunMode::RUN ? "RUN" : "MULTIRUN";
+  config.put("hydra.mode", name);
+  Config& hydra_overrides = config.get_child("hydra.overrides.hydra");
+  push_back(hydra_overrides, make_node("hydra.mode=" + name));
+  composed.hydra_overrides.push_back("hydra.mode=" + name);
+}
+
 int run(int argc, char** argv, const AppSpec& app) {
   const CommandLine cl = parse_command_line(argc, argv);
   if (cl.version) {
@@ -77,7 +89,7 @@ int run(int argc, char** argv, const AppSpec& app) {
   request.sources = config_sources(app, cl);
   request.cwd = fs::current_path();
   ComposedConfig composed = compose(request);
-  composed.config.put("hydra.mode", "RUN");
+  set_run_mode(composed, RunMode::RUN);
 
   PluginSearchPath search_path = PluginSearchPath::standard(plugin_dirs(cl, composed.config));
   if (show_only) return print_requested_info(cl, composed, request, search_path, now);
