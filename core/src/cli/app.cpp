@@ -6,6 +6,8 @@
 #include "config/compose.hpp"
 #include "config/config_source.hpp"
 #include "config/interpolation.hpp"
+#include "config/overrides.hpp"
+#include "launch/multirun.hpp"
 #include "launch/single_run.hpp"
 #include "logging/log_manager.hpp"
 #include "plugin/plugin_registry.hpp"
@@ -60,6 +62,32 @@ std::vector<fs::path> plugin_dirs(const CommandLine& cl, const Config& config) {
   return dirs;
 }
 
+// -m/--multirun, or hydra.mode: MULTIRUN in the config. A sweep override without either is an error.
+RunMode effective_mode(const CommandLine& cl, const Config& config) {
+  auto node = config.get_child_optional("hydra.mode");
+  std::string configured = node && node->data().is_scalar() ? node->data().text() : "";
+  if (!configured.empty() && configured != "RUN" && configured != "MULTIRUN")
+    throw UserError("hydra.mode must be RUN or MULTIRUN, got '" + configured + "'");
+  if (cl.multirun || configured == "MULTIRUN") return RunMode::MULTIRUN;
+  for (const auto& text : cl.overrides) {
+    Override ov = parse_override(text);
+    if (ov.value && is_sweep_value(*ov.value))
+      throw UserError("Override '" + text + "' is a sweep; run with --multirun (-m) to launch one job per value");
+  }
+  return RunMode::RUN;
+}
+
+// The launcher of hydra.launcher (`_target_` + params), from the same plugin host as callbacks.
+LauncherHandle create_launcher(const Config& config, PluginRegistry& registry) {
+  const Config& node = config.get_child("hydra.launcher");
+  auto target = node.get_child_optional("_target_");
+  if (!target || target->data().kind() != NodeKind::String)
+    throw UserError("hydra.launcher has no _target_; select one with hydra/launcher=basic (or process, slurm)");
+  Config params = node;
+  params.erase("_target_");
+  return registry.create_launcher(target->data().text(), params, "hydra.launcher");
+}
+
 // hydra.mode as Hydra records it: the node, and `hydra.mode=<MODE>` among the hydra overrides
 // (unless the user set it, in which case it is there already).
 void set_run_mode(ComposedConfig& composed, RunMode mode) {
@@ -80,7 +108,6 @@ int run(int argc, char** argv, const AppSpec& app) {
   }
   const auto now = std::chrono::system_clock::now();
   const bool show_only = cl.cfg || cl.help || cl.hydra_help || cl.info;
-  if (cl.multirun) throw UserError("--multirun: sweeps are not available in this build yet; run without -m");
 
   ComposeRequest request;
   request.app_name = app.name;
@@ -88,8 +115,13 @@ int run(int argc, char** argv, const AppSpec& app) {
   request.overrides = cl.overrides;
   request.sources = config_sources(app, cl);
   request.cwd = fs::current_path();
+  // Composed as for a sweep (sweep overrides left out); the mode is known only afterwards,
+  // since hydra.mode: MULTIRUN may come from the config itself.
+  request.mode = RunMode::MULTIRUN;
   ComposedConfig composed = compose(request);
-  set_run_mode(composed, RunMode::RUN);
+  const RunMode mode = effective_mode(cl, composed.config);
+  set_run_mode(composed, mode);
+  request.mode = mode;
 
   PluginSearchPath search_path = PluginSearchPath::standard(plugin_dirs(cl, composed.config));
   if (show_only) return print_requested_info(cl, composed, request, search_path, now);
@@ -104,6 +136,13 @@ int run(int argc, char** argv, const AppSpec& app) {
       CallbackChain::create(composed.config.get_child("hydra.callbacks", Config()), registry,
                             get_or<bool>(composed.config, "hydra.strict_callbacks", false));
 
+  if (mode == RunMode::MULTIRUN) {
+    MultirunRequest multirun{request, composed, app.task, now};
+    // Every job composes before anything runs; then the launcher, then the sweep.
+    PlannedSweep sweep = plan_jobs(multirun);
+    LauncherHandle launcher = create_launcher(composed.config, registry);
+    return run_multirun(multirun, sweep, callbacks, *launcher);
+  }
   RunRequest run_request{composed.config, composed.task_overrides, request.config_name, app.task, now};
   return run_single(run_request, callbacks);
 }

@@ -122,7 +122,11 @@ JobResult run_job(const JobSpec& spec, CallbackChain& callbacks, const TaskFunct
   Config config = spec.config;
   if (spec.mode == RunMode::MULTIRUN) {
     config.put("hydra.job.num", spec.num);
-    config.put("hydra.job.id", spec.id);
+    // Local launchers number jobs (an int, as Hydra's basic launcher sets it); SLURM ids are text.
+    if (classify_plain_scalar(spec.id) == NodeKind::Int)
+      config.put_child("hydra.job.id", Config(Value(NodeKind::Int, spec.id)));
+    else
+      config.put("hydra.job.id", spec.id);
   }
   const fs::path output_dir = output_dir_of(spec.mode, config, strict);
   config.put("hydra.runtime.output_dir", output_dir.string());

@@ -142,7 +142,9 @@ LogManager::LogManager() : dist_(std::make_shared<spdlog::sinks::dist_sink_mt>()
   spdlog::set_default_logger(root);
 }
 
-void LogManager::use_hydra_logging(const Config& logging) { apply(logging, false, nullptr); }
+void LogManager::use_hydra_logging(const Config& logging, const std::filesystem::path& also_to) {
+  apply(logging, false, nullptr, also_to);
+}
 
 std::filesystem::path LogManager::use_job_logging(const Config& logging) {
   std::filesystem::path file;
@@ -152,7 +154,18 @@ std::filesystem::path LogManager::use_job_logging(const Config& logging) {
 
 void LogManager::flush() { dist_->flush(); }
 
-void LogManager::apply(const Config& logging, bool with_file, std::filesystem::path* file_out) {
+namespace {
+spdlog::sink_ptr open_file_sink(const std::filesystem::path& file) {
+  try {
+    return std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string(), /*truncate=*/false);
+  } catch (const spdlog::spdlog_ex& e) {
+    throw UserError("Cannot open the log file " + file.string() + ": " + e.what());
+  }
+}
+}  // namespace
+
+void LogManager::apply(const Config& logging, bool with_file, std::filesystem::path* file_out,
+                       const std::filesystem::path& extra_file) {
   std::vector<spdlog::sink_ptr> sinks;
   spdlog::level::level_enum level = spdlog::level::info;
   if (!get_or<bool>(logging, "disabled", false)) {
@@ -169,17 +182,18 @@ void LogManager::apply(const Config& logging, bool with_file, std::filesystem::p
       } else if (cls == "logging.FileHandler") {
         if (!with_file) continue;
         std::filesystem::path file = get<std::string>(logging, "handlers." + handler + ".filename");
-        try {
-          sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string(), /*truncate=*/false);
-        } catch (const spdlog::spdlog_ex& e) {
-          throw UserError("Cannot open the job log " + file.string() + ": " + e.what());
-        }
+        sink = open_file_sink(file);
         if (file_out) *file_out = file;
       } else {
         throw UserError("Logging handler '" + handler + "' has class '" + cls +
                         "'; supported: logging.StreamHandler, logging.FileHandler");
       }
       sink->set_formatter(make_formatter(handler_format(logging, handler)));
+      sinks.push_back(std::move(sink));
+    }
+    if (!extra_file.empty() && !root_handlers(logging).empty()) {
+      auto sink = open_file_sink(extra_file);
+      sink->set_formatter(make_formatter(handler_format(logging, root_handlers(logging).front())));
       sinks.push_back(std::move(sink));
     }
   }

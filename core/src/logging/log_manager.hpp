@@ -24,8 +24,9 @@ class LogManager {
   static LogManager& instance();
 
   // `logging` is the hydra.hydra_logging or hydra.job_logging node (resolved).
-  // Console only, HYDRA format.
-  void use_hydra_logging(const Config& logging);
+  // Console only, HYDRA format; with `also_to`, the same lines go to that file too (MULTIRUN's
+  // <sweep dir>/multirun.log).
+  void use_hydra_logging(const Config& logging, const std::filesystem::path& also_to = {});
   // Console + the file handler's file (if the config has one). Returns the log file path ("" if none).
   std::filesystem::path use_job_logging(const Config& logging);
   // Flushes every sink (before a process exits or a job ends).
@@ -33,7 +34,8 @@ class LogManager {
 
  private:
   LogManager();
-  void apply(const Config& logging, bool with_file, std::filesystem::path* file_out);
+  void apply(const Config& logging, bool with_file, std::filesystem::path* file_out,
+             const std::filesystem::path& extra_file = {});
 
   std::shared_ptr<spdlog::sinks::dist_sink_mt> dist_;
 };

@@ -1,6 +1,7 @@
-// The launcher interface: how a sweep's jobs get run (SPEC §9). A launcher is selected with
+// The launcher interface: how a sweep's jobs get run (SPEC §3, §9). A launcher is selected with
 // `hydra/launcher=<name>` and created from its `_target_` by the same plugin host as callbacks,
-// so third parties can ship launchers as plugins (HYDRA_LAUNCHER(Class) in <hydra/plugin.hpp>).
+// so third parties can ship launchers as plugins: HYDRA_LAUNCHER(Class) in <hydra/plugin.hpp>,
+// constructed as Class(const hydra::Config& params) with the hydra.launcher node minus _target_.
 #pragma once
 
 #include <hydra/callback.hpp>
@@ -12,27 +13,32 @@
 
 namespace hydra {
 
-// One job of a sweep, composed and validated before the batch launches.
+// One job of a sweep. Its config was composed and validated before the batch launched; it is
+// not kept here (10,000 jobs must not hold 10,000 configs): ask the context for it.
 struct JobRequest {
   int num = 0;
   std::string id;
-  std::vector<std::string> overrides;  // this job's task overrides
-  Config config;                       // the job's whole composed config (hydra node included)
+  std::vector<std::string> overrides;  // this job's task overrides, as a job in the sweep dir records them
 };
 
 // What the host offers a launcher. Implemented by the runtime.
 class LaunchContext {
  public:
   virtual ~LaunchContext() = default;
-  // Runs one job in this process, job events included, and returns its JobReturn
-  // (already written to <job dir>/.hydra/job_return.yaml).
+  // Runs one job in this process, job events included; returns its JobReturn, already written
+  // to <job dir>/.hydra/job_return.yaml.
   virtual JobReturn run_job_in_process(const JobRequest& job) = 0;
-  // A launcher calls this as each job ends (any order): the host reports failures at once.
+  // The job's whole composed config (hydra node included, interpolations unresolved, hydra.job.num
+  // and hydra.job.id set), e.g. for a launcher that hands it to another process.
+  virtual Config job_config(const JobRequest& job) = 0;
+  // Launchers call this as each job ends, in any order: the host reports a failure at once.
   virtual void job_finished(const JobReturn& job_return) = 0;
   // True once SIGINT/SIGTERM arrived: launch nothing more.
   virtual bool interrupted() const = 0;
-  // The sweep's config (hydra.sweep.dir resolved in hydra.runtime.sweep_dir... see multirun.yaml).
+  // The sweep's config (resolved), as on_multirun_start saw it.
   virtual const Config& sweep_config() const = 0;
+  // The absolute sweep dir (exists, holds multirun.yaml).
+  virtual std::string sweep_dir() const = 0;
 };
 
 class Launcher {

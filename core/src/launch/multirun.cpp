@@ -1,0 +1,182 @@
+#include "launch/multirun.hpp"
+
+#include "config/interpolation.hpp"
+#include "job/job_return_io.hpp"
+#include "job/job_runner.hpp"
+#include "launch/single_run.hpp"
+#include "launch/sweep_plan.hpp"
+#include "logging/log_manager.hpp"
+#include "util/errors.hpp"
+#include "util/files.hpp"
+#include "util/interrupt.hpp"
+#include "util/strings.hpp"
+
+#include <hydra/logging.hpp>
+
+#include <iostream>
+
+namespace fs = std::filesystem;
+
+namespace hydra::internal {
+namespace {
+
+ComposedConfig compose_job(const MultirunRequest& request, const std::vector<std::string>& overrides) {
+  ComposeRequest job_request = request.compose;
+  job_request.overrides = overrides;
+  return compose(job_request);
+}
+
+// The JobReturn kept for on_multirun_end: everything but the bulk of hydra_cfg, which stays in
+// <job dir>/.hydra/job_return.yaml — so a sweep of 10,000 jobs does not hold 10,000 hydra trees.
+JobReturn retained(const JobReturn& full) {
+  JobReturn kept = full;
+  Config hydra;
+  if (auto job = full.hydra_cfg.get_child_optional("hydra.job")) hydra.add_child("job", *job);
+  if (auto out = full.hydra_cfg.get_child_optional("hydra.runtime.output_dir"))
+    hydra.put_child("runtime.output_dir", *out);
+  kept.hydra_cfg = Config();
+  kept.hydra_cfg.add_child("hydra", hydra);
+  return kept;
+}
+
+class MultirunContext final : public LaunchContext {
+ public:
+  MultirunContext(const MultirunRequest& request, const PlannedSweep& sweep, CallbackChain& callbacks,
+                  Config sweep_config, fs::path sweep_dir)
+      : request_(request),
+        sweep_(sweep),
+        callbacks_(callbacks),
+        sweep_config_(std::move(sweep_config)),
+        sweep_dir_(std::move(sweep_dir)) {}
+
+  JobReturn run_job_in_process(const JobRequest& job) override {
+    JobSpec spec;
+    spec.mode = RunMode::MULTIRUN;
+    ComposedConfig composed = compose_job(request_, sweep_.overrides.at(static_cast<std::size_t>(job.num)));
+    spec.config = std::move(composed.config);
+    spec.task_overrides = job.overrides;
+    spec.num = job.num;
+    spec.id = job.id;
+    spec.now = request_.now;
+    JobResult result = run_job(spec, callbacks_, request_.task);
+    // Back to the HYDRA format between jobs (Hydra's launcher does the same).
+    use_sweep_logging();
+    return std::move(result.job_return);
+  }
+
+  Config job_config(const JobRequest& job) override {
+    Config config = compose_job(request_, sweep_.overrides.at(static_cast<std::size_t>(job.num))).config;
+    config.put("hydra.job.num", job.num);
+    config.put("hydra.job.id", job.id);
+    return config;
+  }
+
+  void job_finished(const JobReturn& job_return) override {
+    if (job_return.status == JobStatus::FAILED) {
+      get_logger("hydra")->error("#{} FAILED ({}): {}; log: {}", job_return.num, join(job_return.overrides, " "),
+                                 describe_failure(job_return.error),
+                                 job_return.log_path.empty() ? "(none)" : job_return.log_path);
+    }
+  }
+
+  bool interrupted() const override { return interrupt_requested(); }
+  const Config& sweep_config() const override { return sweep_config_; }
+  std::string sweep_dir() const override { return sweep_dir_.string(); }
+
+  void use_sweep_logging() {
+    LogManager::instance().use_hydra_logging(sweep_config_.get_child("hydra.hydra_logging"),
+                                             sweep_dir_ / "multirun.log");
+  }
+
+ private:
+  const MultirunRequest& request_;
+  const PlannedSweep& sweep_;
+  CallbackChain& callbacks_;
+  Config sweep_config_;
+  fs::path sweep_dir_;
+};
+
+std::size_t batch_size(const Config& base, std::size_t total) {
+  auto node = base.get_child_optional("hydra.sweeper.max_batch_size");
+  if (!node || node->data().kind() == NodeKind::Null) return total;
+  auto size = node->get_value_optional<long long>();
+  if (!size || *size < 1)
+    throw UserError("hydra.sweeper.max_batch_size must be a positive integer or null, got '" + node->data().text() + "'");
+  return static_cast<std::size_t>(*size);
+}
+
+}  // namespace
+
+PlannedSweep plan_jobs(const MultirunRequest& request) {
+  GroupOptions group_options = [&](const std::string& group) {
+    std::vector<std::string> options;
+    for (const auto& [name, opts] : list_config_groups(request.compose.sources))
+      if (name == group) options = opts;
+    return options;
+  };
+  const Config params = request.base.config.get_child("hydra.sweeper.params", make_null());
+  PlannedSweep sweep;
+  sweep.overrides = plan_sweep(request.compose.overrides, params, group_options);
+  for (std::size_t n = 0; n < sweep.overrides.size(); ++n) {
+    ComposedConfig composed;
+    try {
+      composed = compose_job(request, sweep.overrides[n]);
+    } catch (const UserError& e) {
+      throw UserError("Job #" + std::to_string(n) + " (" + join(sweep.overrides[n], " ") + ") does not compose:\n" +
+                      e.what());
+    }
+    JobRequest job;
+    job.num = static_cast<int>(n);
+    job.id = std::to_string(n);
+    job.overrides = composed.task_overrides;
+    sweep.jobs.push_back(std::move(job));
+  }
+  return sweep;
+}
+
+int run_multirun(const MultirunRequest& request, const PlannedSweep& sweep, CallbackChain& callbacks,
+                 Launcher& launcher) {
+  ResolveOptions lenient{request.now, false};
+  const Config sweep_config = resolve_all(request.base.config, lenient);
+  const std::string config_name = request.compose.config_name;
+  callbacks.on_multirun_start(sweep_config, RunInfo{config_name, nullptr, {}});
+
+  // The sweep dir exists only after on_multirun_start, as in Hydra.
+  fs::path sweep_dir = fs::absolute(sweep_config.get<std::string>("hydra.sweep.dir")).lexically_normal();
+  std::error_code ec;
+  fs::create_directories(sweep_dir, ec);
+  if (ec) throw UserError("Cannot create the sweep dir " + sweep_dir.string() + ": " + ec.message());
+  write_file_atomic(sweep_dir / "multirun.yaml", to_yaml(request.base.config));
+
+  MultirunContext context(request, sweep, callbacks, sweep_config, sweep_dir);
+  context.use_sweep_logging();
+
+  std::vector<JobReturn> returns;
+  const std::size_t size = batch_size(request.base.config, sweep.jobs.size());
+  bool stop = false;
+  for (std::size_t start = 0; start < sweep.jobs.size() && !stop && !interrupt_requested(); start += size) {
+    std::span<const JobRequest> batch(sweep.jobs.data() + start, std::min(size, sweep.jobs.size() - start));
+    for (JobReturn& r : launcher.launch(batch, context)) {
+      // A failed job does not stop its batch, but no later batch starts (Hydra's sweeper stops too).
+      stop = stop || r.status == JobStatus::FAILED;
+      returns.push_back(retained(r));
+    }
+  }
+
+  callbacks.on_multirun_end(sweep_config, RunInfo{config_name, nullptr, returns});
+  LogManager::instance().flush();
+  std::cout.flush();
+
+  bool strict_failed = report_strict_failures(callbacks);
+  bool failed = false, interrupted = interrupt_requested();
+  for (const auto& r : returns) {
+    if (r.status != JobStatus::FAILED) continue;
+    failed = true;
+    interrupted = interrupted || r.error.reason == FailureReason::interrupted;
+    report_failed_job(r);
+  }
+  if (interrupted) return 130;
+  return failed || strict_failed ? 1 : 0;
+}
+
+}  // namespace hydra::internal
