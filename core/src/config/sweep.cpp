@@ -120,7 +120,10 @@ SweepAxis parse_sweep(const Override& sweep, const GroupOptions& group_options) 
     if (options.empty()) bad(sweep, "glob() selects options of a config group, and '" + sweep.key_or_group() + "' is not one");
     if (args.empty() || args.size() > 2) bad(sweep, "use glob(include) or glob(include, exclude)");
     auto patterns = [&](const std::string& arg) {
+      // Hydra spells it glob(include, exclude=...): keyword names are optional.
       std::string a = arg;
+      for (std::string_view keyword : {"include=", "exclude="})
+        if (starts_with(a, keyword)) a = trim(a.substr(keyword.size()));
       if (a.size() >= 2 && a.front() == '[' && a.back() == ']') return split_top_level(a.substr(1, a.size() - 2), ',');
       return std::vector<std::string>{a};
     };
