@@ -65,6 +65,8 @@ const std::vector<Flag>& flags() {
        }},
       {"--plugin-dir", "", Arity::one, "Adds a dir to the front of the plugin search path (repeatable)",
        [](CommandLine& c, const std::string& v) { c.plugin_dirs.emplace_back(v); }},
+      {"--run-job", "", Arity::one, "",  // internal: how process and SLURM launchers start one job
+       [](CommandLine& c, const std::string& v) { c.run_job = v; }},
   };
   return table;
 }
@@ -133,6 +135,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
 std::string flags_help() {
   std::string out;
   for (const auto& flag : flags()) {
+    if (flag.help.empty()) continue;  // internal flags are not advertised
     std::string names(flag.long_name);
     if (!flag.short_name.empty()) names += "," + std::string(flag.short_name);
     out += names + " : " + std::string(flag.help) + "\n";

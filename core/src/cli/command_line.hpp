@@ -24,6 +24,7 @@ struct CommandLine {
   std::vector<std::string> config_dirs;    // --config-dir/-cd (repeatable)
   std::optional<std::string> experimental_rerun;
   std::vector<std::filesystem::path> plugin_dirs;  // --plugin-dir (repeatable)
+  std::optional<std::string> run_job;  // --run-job <spec file>: hidden, used by out-of-process launchers
 };
 
 // Throws UserError ("<flag>: ..." with what to do) for an unknown flag or a missing value.

@@ -8,7 +8,6 @@
 #include <sstream>
 
 namespace hydra::internal {
-namespace {
 
 using Clock = std::chrono::system_clock;
 
@@ -25,16 +24,20 @@ std::string format_time(Clock::time_point t) {
 }
 
 Clock::time_point parse_time(const std::string& text, const std::string& source) {
+  if (text.empty() || text.back() != 'Z')
+    throw UserError(source + ": time '" + text + "' is not a UTC time like 2026-01-31T12:00:00.000000Z");
   std::tm tm{};
   std::istringstream in(text);
   in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
   long micros = 0;
   char dot = 0;
   if (in.fail() || !(in >> dot) || dot != '.' || !(in >> micros))
-    throw UserError(source + ": start_time '" + text + "' is not a time like 2026-01-31T12:00:00.000000Z");
+    throw UserError(source + ": time '" + text + "' is not a UTC time like 2026-01-31T12:00:00.000000Z");
   auto secs = ::timegm(&tm);
   return Clock::time_point(std::chrono::seconds(secs)) + std::chrono::microseconds(micros);
 }
+
+namespace {
 
 FailureReason parse_reason(const std::string& text, const std::string& source) {
   for (auto r : {FailureReason::none, FailureReason::exception, FailureReason::signal, FailureReason::exit_code,

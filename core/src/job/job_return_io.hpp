@@ -16,6 +16,10 @@ JobReturn job_return_from_config(const Config& node, const std::string& source);
 // Written atomically (temp file + rename).
 void write_job_return(const std::filesystem::path& file, const JobReturn& job_return);
 
+// ISO 8601 UTC with microseconds ("2026-01-31T12:00:00.000123Z") and back; parse errors name `source`.
+std::string format_time(std::chrono::system_clock::time_point t);
+std::chrono::system_clock::time_point parse_time(const std::string& text, const std::string& source);
+
 // One line for humans: "FAILED: std::invalid_argument: task failed" / "signal 11 (SIGSEGV)".
 std::string describe_failure(const JobError& error);
 

@@ -75,7 +75,10 @@ std::string resolved_string(const Config& root, const std::string& key, const Re
   return resolve(root, node, key, options).data().text();
 }
 
-fs::path output_dir_of(RunMode mode, const Config& config, const ResolveOptions& strict) {
+}  // namespace
+
+fs::path job_output_dir(RunMode mode, const Config& config, std::chrono::system_clock::time_point now) {
+  ResolveOptions strict{now, true};
   fs::path dir;
   try {
     if (mode == RunMode::RUN) {
@@ -89,6 +92,8 @@ fs::path output_dir_of(RunMode mode, const Config& config, const ResolveOptions&
   }
   return fs::absolute(dir).lexically_normal();
 }
+
+namespace {
 
 void write_hydra_files(const fs::path& subdir, const Config& config, const std::vector<std::string>& overrides) {
   std::error_code ec;
@@ -128,7 +133,7 @@ JobResult run_job(const JobSpec& spec, CallbackChain& callbacks, const TaskFunct
     else
       config.put("hydra.job.id", spec.id);
   }
-  const fs::path output_dir = output_dir_of(spec.mode, config, strict);
+  const fs::path output_dir = job_output_dir(spec.mode, config, spec.now);
   config.put("hydra.runtime.output_dir", output_dir.string());
 
   std::error_code ec;

@@ -9,6 +9,7 @@
 #include <hydra/config.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct JobResult {
 // Runs the job. A task failure is reported in the JobReturn, not thrown; a UserError is thrown
 // only when the job cannot start (e.g. its output dir cannot be created).
 JobResult run_job(const JobSpec& spec, CallbackChain& callbacks, const TaskFunction& task);
+
+// The job's absolute output dir: hydra.run.dir (RUN) or hydra.sweep.dir/hydra.sweep.subdir
+// (MULTIRUN, hydra.job.num set), resolved with the run's clock reading.
+std::filesystem::path job_output_dir(RunMode mode, const Config& config, std::chrono::system_clock::time_point now);
 
 // The task part of a config: everything but the `hydra` node.
 Config task_part(const Config& config);

@@ -1,6 +1,8 @@
 #include "launch/multirun.hpp"
 
 #include "config/interpolation.hpp"
+#include "config/yaml_io.hpp"
+#include "launch/job_process.hpp"
 #include "job/job_return_io.hpp"
 #include "job/job_runner.hpp"
 #include "launch/single_run.hpp"
@@ -12,6 +14,8 @@
 #include "util/strings.hpp"
 
 #include <hydra/logging.hpp>
+
+#include <boost/dll/runtime_symbol_info.hpp>
 
 #include <iostream>
 
@@ -77,6 +81,67 @@ class MultirunContext final : public LaunchContext {
                                  describe_failure(job_return.error),
                                  job_return.log_path.empty() ? "(none)" : job_return.log_path);
     }
+  }
+
+  std::vector<std::string> job_command(const JobRequest& job) override {
+    JobProcessSpec spec;
+    spec.config = job_config(job);
+    spec.task_overrides = job.overrides;
+    spec.num = job.num;
+    spec.id = job.id;
+    spec.config_name = request_.compose.config_name;
+    spec.now = request_.now;
+    for (const auto& dir : request_.plugin_dirs) spec.plugin_dirs.push_back(dir.string());
+    spec.return_file = (fs::path(launcher_dir()) / ("job_" + std::to_string(job.num) + ".return.yaml")).string();
+    const fs::path spec_file = fs::path(launcher_dir()) / ("job_" + std::to_string(job.num) + ".spec.yaml");
+    std::error_code ignored;
+    fs::remove(spec.return_file, ignored);
+    write_job_spec(spec_file, spec);
+    return {boost::dll::program_location().string(), "--run-job", spec_file.string()};
+  }
+
+  std::optional<JobReturn> read_job_return(const JobRequest& job) override {
+    const fs::path file = fs::path(launcher_dir()) / ("job_" + std::to_string(job.num) + ".return.yaml");
+    if (!fs::exists(file)) return std::nullopt;
+    return job_return_from_config(load_yaml_file(file), file.string());
+  }
+
+  JobReturn failed_job_return(const JobRequest& job, const JobError& error,
+                              std::chrono::system_clock::time_point start_time,
+                              std::chrono::duration<double> duration) override {
+    Config config = job_config(job);
+    const fs::path output_dir = job_output_dir(RunMode::MULTIRUN, config, request_.now);
+    config.put("hydra.runtime.output_dir", output_dir.string());
+    const Config resolved = resolve_all(config, ResolveOptions{request_.now, false});
+    JobReturn ret;
+    ret.overrides = job.overrides;
+    ret.cfg = task_part(resolved);
+    ret.hydra_cfg.add_child("hydra", resolved.get_child("hydra"));
+    ret.working_dir = output_dir.string();
+    ret.task_name = get_or<std::string>(resolved, "hydra.job.name", "");
+    ret.status = JobStatus::FAILED;
+    ret.num = job.num;
+    ret.id = job.id;
+    ret.start_time = start_time;
+    ret.duration = duration;
+    ret.error = error;
+    const std::string log = get_or<std::string>(resolved, "hydra.job_logging.handlers.file.filename", "");
+    if (!log.empty() && fs::exists(log)) ret.log_path = log;
+    auto subdir = resolved.get_child_optional("hydra.output_subdir");
+    if (subdir && subdir->data().is_scalar()) {
+      std::error_code ec;
+      fs::create_directories(output_dir / subdir->data().text(), ec);
+      if (!ec) write_job_return(output_dir / subdir->data().text() / "job_return.yaml", ret);
+    }
+    return ret;
+  }
+
+  std::string launcher_dir() const override {
+    fs::path dir = sweep_dir_ / ".launcher";
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw UserError("Cannot create " + dir.string() + ": " + ec.message());
+    return dir.string();
   }
 
   bool interrupted() const override { return interrupt_requested(); }

@@ -19,6 +19,7 @@ struct MultirunRequest {
   ComposedConfig base;     // composed from it (sweeps left out)
   TaskFunction task;
   std::chrono::system_clock::time_point now;
+  std::vector<std::filesystem::path> plugin_dirs;  // handed to out-of-process jobs
 };
 
 // The jobs with their full override lists, composed and validated (throws UserError naming the

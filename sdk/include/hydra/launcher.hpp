@@ -7,6 +7,8 @@
 #include <hydra/callback.hpp>
 #include <hydra/config.hpp>
 
+#include <chrono>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,6 +41,22 @@ class LaunchContext {
   virtual const Config& sweep_config() const = 0;
   // The absolute sweep dir (exists, holds multirun.yaml).
   virtual std::string sweep_dir() const = 0;
+
+  // For out-of-process launchers. Writes the job's spec file (its config, overrides, num, id)
+  // and returns the argv that runs exactly this job in a fresh process of this app, no shell
+  // involved: {"<app>", "--run-job", "<spec file>"}. The job's process runs the job events and
+  // writes its JobReturn; read it back with read_job_return().
+  virtual std::vector<std::string> job_command(const JobRequest& job) = 0;
+  // The JobReturn the job's process wrote, if it wrote one.
+  virtual std::optional<JobReturn> read_job_return(const JobRequest& job) = 0;
+  // For a job whose process ended without a JobReturn (killed by a signal, exited, timed out,
+  // cancelled): a FAILED JobReturn with `error`, filled with what the host knows and written
+  // to the job dir like any other.
+  virtual JobReturn failed_job_return(const JobRequest& job, const JobError& error,
+                                      std::chrono::system_clock::time_point start_time,
+                                      std::chrono::duration<double> duration) = 0;
+  // A dir for the launcher's own files (spec files, batch scripts, task output): <sweep dir>/.launcher
+  virtual std::string launcher_dir() const = 0;
 };
 
 class Launcher {

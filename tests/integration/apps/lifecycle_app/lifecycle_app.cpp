@@ -1,10 +1,12 @@
-// Test app: its task is steered by config (`fail: none|exception|int|missing_key|wait_for_signal`),
+// Test app: its task is steered by config (`fail: none|exception|int|missing_key|segfault|abort|exit3|
+// sleep|wait_for_signal`),
 // prints "TASK foo=<foo>", logs one line, and returns "ret-<foo>". It also exports its own
 // callback (AppRecorder) for the app-module resolution tests.
 #include <hydra/main.hpp>
 #include <hydra/plugin.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -34,6 +36,10 @@ hydra::Config lifecycle_app(const hydra::Config& cfg) {
   if (fail == "exception") throw std::invalid_argument("task failed");
   if (fail == "int") throw 42;
   if (fail == "missing_key") return hydra::make_node(hydra::get<int>(cfg, "divisor"));
+  if (fail == "segfault") std::raise(SIGSEGV);
+  if (fail == "abort") std::abort();
+  if (fail == "exit3") std::_Exit(3);
+  if (fail == "sleep") std::this_thread::sleep_for(std::chrono::seconds(hydra::get_or<int>(cfg, "sleep_s", 30)));
   if (fail == "wait_for_signal") {
     std::cout << "WAITING" << std::endl;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

@@ -1,0 +1,183 @@
+// hydra.launchers.ProcessLauncher: each job in a fresh process of the app (`--run-job`), up to
+// hydra.launcher.n_jobs at a time. A job that crashes, exits without a JobReturn or outlives
+// hydra.launcher.timeout is FAILED with that reason; the sweep goes on (SPEC §9).
+#include <hydra/launcher.hpp>
+#include <hydra/logging.hpp>
+#include <hydra/plugin.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <spawn.h>
+#include <stdexcept>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string signal_name(int sig) {
+  const char* abbrev = ::sigabbrev_np(sig);
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+struct Running {
+  std::size_t index;  // into the batch
+  pid_t pid;
+  Clock::time_point started;
+  std::chrono::system_clock::time_point start_time;
+  bool timed_out = false;
+  bool interrupted = false;
+};
+
+// "3/10 done, 1 failed, 2 running" on stderr, redrawn in place, only on a terminal.
+class ProgressLine {
+ public:
+  explicit ProgressLine(std::size_t total) : total_(total), enabled_(::isatty(STDERR_FILENO) == 1) {}
+  void update(std::size_t done, std::size_t failed, std::size_t running) {
+    if (!enabled_) return;
+    std::fprintf(stderr, "\r\033[K[hydra] %zu/%zu done, %zu failed, %zu running", done, total_, failed, running);
+    std::fflush(stderr);
+  }
+  void finish() {
+    if (!enabled_) return;
+    std::fprintf(stderr, "\r\033[K");
+    std::fflush(stderr);
+  }
+
+ private:
+  std::size_t total_;
+  bool enabled_;
+};
+
+}  // namespace
+
+class ProcessLauncher : public hydra::Launcher {
+ public:
+  explicit ProcessLauncher(const hydra::Config& params) {
+    long cores = static_cast<long>(std::thread::hardware_concurrency());
+    long n_jobs = hydra::get_or<long>(params, "n_jobs", cores > 0 ? cores : 1);
+    if (n_jobs == -1) n_jobs = cores > 0 ? cores : 1;  // joblib's "all cores"
+    if (n_jobs < 1)
+      throw std::invalid_argument("hydra.launcher.n_jobs must be a positive number of processes (or -1 for all cores), got " +
+                                  std::to_string(n_jobs));
+    n_jobs_ = static_cast<std::size_t>(n_jobs);
+    timeout_s_ = hydra::get_or<double>(params, "timeout", 0.0);
+    if (timeout_s_ < 0) throw std::invalid_argument("hydra.launcher.timeout must be >= 0 seconds (0 or null: none)");
+  }
+
+  std::vector<hydra::JobReturn> launch(std::span<const hydra::JobRequest> jobs,
+                                       hydra::LaunchContext& context) override {
+    auto log = hydra::get_logger("hydra");
+    log->info("Launching {} jobs locally in up to {} processes", jobs.size(), n_jobs_);
+    std::vector<std::optional<hydra::JobReturn>> results(jobs.size());
+    std::vector<Running> running;
+    std::size_t next = 0, done = 0, failed = 0;
+    bool forwarded_interrupt = false;
+    ProgressLine progress(jobs.size());
+
+    while (next < jobs.size() || !running.empty()) {
+      const bool interrupted = context.interrupted();
+      if (interrupted && !forwarded_interrupt) {
+        // Children run in their own process group, so the terminal's SIGINT reached only us:
+        // hand it to each running job once, so it ends as "interrupted" with its end events.
+        for (auto& r : running) {
+          ::kill(-r.pid, SIGINT);
+          r.interrupted = true;
+        }
+        forwarded_interrupt = true;
+      }
+      while (!interrupted && running.size() < n_jobs_ && next < jobs.size()) {
+        const hydra::JobRequest& job = jobs[next];
+        std::string overrides;
+        for (const auto& o : job.overrides) overrides += (overrides.empty() ? "" : " ") + o;
+        log->info("\t#{} : {}", job.num, overrides);
+        running.push_back(start(job, context, next));
+        ++next;
+      }
+      progress.update(done, failed, running.size());
+
+      bool reaped = false;
+      for (auto it = running.begin(); it != running.end();) {
+        int status = 0;
+        pid_t got = ::waitpid(it->pid, &status, WNOHANG);
+        if (got == 0) {
+          if (timeout_s_ > 0 && !it->timed_out &&
+              std::chrono::duration<double>(Clock::now() - it->started).count() > timeout_s_) {
+            ::kill(-it->pid, SIGKILL);
+            it->timed_out = true;
+          }
+          ++it;
+          continue;
+        }
+        hydra::JobReturn ret = finish(jobs[it->index], context, *it, got < 0 ? -1 : status);
+        failed += ret.status == hydra::JobStatus::FAILED ? 1 : 0;
+        ++done;
+        context.job_finished(ret);
+        results[it->index] = std::move(ret);
+        it = running.erase(it);
+        reaped = true;
+      }
+      if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    progress.finish();
+    std::vector<hydra::JobReturn> out;
+    for (auto& r : results)
+      if (r) out.push_back(std::move(*r));
+    return out;
+  }
+
+ private:
+  Running start(const hydra::JobRequest& job, hydra::LaunchContext& context, std::size_t index) {
+    std::vector<std::string> argv = context.job_command(job);
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    pid_t pid = -1;
+    auto start_time = std::chrono::system_clock::now();
+    int rc = ::posix_spawn(&pid, args[0], nullptr, &attr, args.data(), environ);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) throw std::runtime_error("cannot start job #" + std::to_string(job.num) + " (" + argv[0] + "): " + std::strerror(rc));
+    return Running{index, pid, Clock::now(), start_time};
+  }
+
+  hydra::JobReturn finish(const hydra::JobRequest& job, hydra::LaunchContext& context, const Running& r, int status) {
+    std::chrono::duration<double> duration = Clock::now() - r.started;
+    if (!r.timed_out) {
+      if (auto ret = context.read_job_return(job)) return *ret;
+    }
+    hydra::JobError error;
+    if (r.timed_out) {
+      error = {hydra::FailureReason::timeout, "timeout",
+               "timeout: still running after " + std::to_string(timeout_s_) + " s (hydra.launcher.timeout)", 0};
+    } else if (status >= 0 && WIFSIGNALED(status)) {
+      int sig = WTERMSIG(status);
+      error = {r.interrupted ? hydra::FailureReason::interrupted : hydra::FailureReason::signal, signal_name(sig),
+               "signal " + std::to_string(sig) + " (" + signal_name(sig) + ")", sig};
+    } else if (status >= 0 && WIFEXITED(status)) {
+      int code = WEXITSTATUS(status);
+      error = {r.interrupted ? hydra::FailureReason::interrupted : hydra::FailureReason::exit_code, "exit code",
+               "exit code " + std::to_string(code) + " without a JobReturn", code};
+    } else {
+      error = {hydra::FailureReason::exit_code, "lost", "the job process could not be waited for", 0};
+    }
+    return context.failed_job_return(job, error, r.start_time, duration);
+  }
+
+  std::size_t n_jobs_ = 1;
+  double timeout_s_ = 0;
+};
+HYDRA_LAUNCHER(ProcessLauncher)
