@@ -7,7 +7,10 @@
 #include "config/config_source.hpp"
 #include "config/interpolation.hpp"
 #include "config/overrides.hpp"
+#include "launch/job_process.hpp"
+#include "launch/launcher_configs.hpp"
 #include "launch/multirun.hpp"
+#include "launch/rerun.hpp"
 #include "launch/single_run.hpp"
 #include "logging/log_manager.hpp"
 #include "plugin/plugin_registry.hpp"
@@ -20,6 +23,7 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 
 #include <iostream>
+#include <optional>
 
 namespace fs = std::filesystem;
 
@@ -43,8 +47,10 @@ std::vector<ConfigSource> config_sources(const AppSpec& app, const CommandLine& 
     }
   }
   for (const auto& extra : cl.config_dirs) {
-    if (!fs::is_directory(extra)) throw UserError("--config-dir: '" + extra + "' is not a directory");
-    sources.push_back(ConfigSource::directory(fs::absolute(extra)));
+    if (!fs::is_directory(extra))
+      throw UserError("--config-dir: additional config directory '" + fs::absolute(extra).lexically_normal().string() +
+                      "' not found");
+    sources.push_back(ConfigSource::directory(fs::absolute(extra).lexically_normal()).with_provider("command-line"));
   }
   return sources;
 }
@@ -106,6 +112,8 @@ int run(int argc, char** argv, const AppSpec& app) {
     std::cout << "Hydra " << HYDRA_VERSION << " (hydra-cpp)\n";
     return 0;
   }
+  if (cl.run_job) return run_job_process(*cl.run_job, app);
+  register_launcher_configs();
   const auto now = std::chrono::system_clock::now();
   const bool show_only = cl.cfg || cl.help || cl.hydra_help || cl.info;
 
@@ -118,7 +126,11 @@ int run(int argc, char** argv, const AppSpec& app) {
   // Composed as for a sweep (sweep overrides left out); the mode is known only afterwards,
   // since hydra.mode: MULTIRUN may come from the config itself.
   request.mode = RunMode::MULTIRUN;
-  ComposedConfig composed = compose(request);
+  // --experimental-rerun: the job's saved config instead of a composition (launch/rerun.hpp).
+  std::optional<RerunJob> rerun;
+  if (cl.experimental_rerun) rerun = load_rerun(*cl.experimental_rerun, cl.overrides, cl.multirun);
+  if (rerun) request.config_name = rerun->config_name;
+  ComposedConfig composed = rerun ? rerun->composed : compose(request);
   const RunMode mode = effective_mode(cl, composed.config);
   set_run_mode(composed, mode);
   request.mode = mode;
@@ -130,6 +142,7 @@ int run(int argc, char** argv, const AppSpec& app) {
   LogManager::instance().use_hydra_logging(
       resolve(composed.config, composed.config.get_child("hydra.hydra_logging"), "hydra.hydra_logging",
               ResolveOptions{now, false}));
+  if (rerun) warn_experimental_rerun(*rerun);
 
   PluginRegistry registry(std::move(search_path), app.name);
   CallbackChain callbacks =
@@ -137,7 +150,7 @@ int run(int argc, char** argv, const AppSpec& app) {
                             get_or<bool>(composed.config, "hydra.strict_callbacks", false));
 
   if (mode == RunMode::MULTIRUN) {
-    MultirunRequest multirun{request, composed, app.task, now};
+    MultirunRequest multirun{request, composed, app.task, now, registry.search_path().dirs};
     // Every job composes before anything runs; then the launcher, then the sweep.
     PlannedSweep sweep = plan_jobs(multirun);
     LauncherHandle launcher = create_launcher(composed.config, registry);
