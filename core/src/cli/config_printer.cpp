@@ -27,9 +27,10 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 
 // "group: option1, option2" for every config group in the search path (Hydra's own groups
 // with hydra_groups, the app's otherwise), sorted.
-std::string config_groups(const ComposeRequest& request, bool hydra_groups) {
+std::string config_groups(const std::vector<ConfigSource>& sources, bool hydra_groups) {
   std::vector<std::string> lines;
-  for (const auto& [group, options] : list_config_groups(request.sources)) {
+  for (const auto& [group, options] : list_config_groups(sources)) {
+    if (group == "hydra") continue;  // the hydra node itself (hydra/config), not a group to choose from
     if (starts_with(group, "hydra/") != hydra_groups) continue;
     lines.push_back(group + ": " + join(options, ", "));
   }
@@ -42,7 +43,9 @@ std::string resolved_template(const Config& config, const std::string& key, cons
 
 int print_cfg(const CommandLine& cl, const Config& config, const ResolveOptions& options) {
   Config tree = select_part(config, *cl.cfg);
-  if (cl.resolve) tree = resolve(config, tree, "", options);
+  // --resolve: a missing key or a cycle is an error; an interpolation of a ??? value (e.g.
+  // hydra.runtime.output_dir, set only when a job runs) stays as written.
+  if (cl.resolve) tree = resolve(config, tree, "", ResolveOptions{options.now, true, true});
   if (cl.package && !cl.package->empty() && *cl.package != "_global_") {
     auto node = tree.get_child_optional(*cl.package);
     if (!node)
@@ -55,47 +58,86 @@ int print_cfg(const CommandLine& cl, const Config& config, const ResolveOptions&
   return 0;
 }
 
+// Hydra's section header: the title, then a line of `filler` as long as it.
+void header(const std::string& title, char filler) {
+  std::cout << title << "\n" << std::string(title.size(), filler) << "\n";
+}
+
+// Hydra's boxed table: "| a | b |" rows padded to the widest cell, dashes around.
+void table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  auto line = [&](const std::vector<std::string>& row) {
+    std::string out = "|";
+    for (std::size_t i = 0; i < row.size(); ++i) out += " " + row[i] + std::string(width[i] - row[i].size(), ' ') + " |";
+    return out;
+  };
+  std::string head = line(rows.front());
+  header(head, '-');
+  for (std::size_t r = 1; r < rows.size(); ++r) std::cout << line(rows[r]) << "\n";
+  std::cout << std::string(head.size(), '-') << "\n";
+}
+
+void print_search_path(const Config& config) {
+  header("Config search path", '*');
+  std::vector<std::vector<std::string>> rows{{"Provider", "Search path"}};
+  if (auto sources = config.get_child_optional("hydra.runtime.config_sources"))
+    for (const auto& [k, s] : *sources)
+      rows.push_back({s.get<std::string>("provider", ""), s.get<std::string>("schema", "") + "://" +
+                                                               s.get<std::string>("path", "")});
+  table(rows);
+}
+
+void print_defaults_tree(const ComposedConfig& composed) {
+  header("Defaults Tree", '*');
+  for (const auto& line : composed.defaults_tree) std::cout << line << "\n";
+}
+
+void print_defaults_list(const ComposedConfig& composed) {
+  header("Defaults List", '*');
+  std::vector<std::vector<std::string>> rows{{"Config path", "Package", "_self_", "Parent"}};
+  for (const auto& row : composed.defaults_list)
+    rows.push_back({row.config_path, row.package, row.is_self ? "True" : "False", row.parent});
+  table(rows);
+}
+
 }  // namespace
 
 int print_requested_info(const CommandLine& cl, const ComposedConfig& composed, const ComposeRequest& request,
                          const PluginSearchPath& plugin_search_path, std::chrono::system_clock::time_point now) {
+  (void)request;
   const Config& config = composed.config;
   ResolveOptions options{now, false};
   if (cl.cfg) return print_cfg(cl, config, options);
-  if (cl.help) {
-    std::string text = resolved_template(config, "hydra.help.template", options);
-    replace_all(text, "$APP_CONFIG_GROUPS", config_groups(request, false));
-    replace_all(text, "$CONFIG", to_yaml(task_part(config)));
-    std::cout << text;
-    return 0;
-  }
-  if (cl.hydra_help) {
-    std::string text = resolved_template(config, "hydra.hydra_help.template", options);
+  if (cl.help || cl.hydra_help) {
+    // Hydra's string.Template over the (resolved) template; --resolve resolves $CONFIG too.
+    const std::string key = cl.help ? "hydra.help.template" : "hydra.hydra_help.template";
+    std::string text = resolved_template(config, key, options);
+    Config task = task_part(config);
+    if (cl.resolve) task = resolve(config, task, "", ResolveOptions{now, true, true});
+    replace_all(text, "$APP_CONFIG_GROUPS", config_groups(composed.sources, false));
+    replace_all(text, "$HYDRA_CONFIG_GROUPS", config_groups(composed.sources, true));
     replace_all(text, "$FLAGS_HELP", flags_help());
-    replace_all(text, "$HYDRA_CONFIG_GROUPS", config_groups(request, true));
-    std::cout << text;
+    replace_all(text, "$CONFIG", to_yaml(task));
+    std::cout << text << "\n";  // Hydra print()s it
     return 0;
   }
   // --info
   const std::string& what = *cl.info;
-  if (what == "all" || what == "searchpath") {
-    std::cout << "Config search path\n";
-    for (const auto& source : request.sources) std::cout << "  " << source.describe() << "\n";
+  if (what == "all") {
+    header("Hydra " HYDRA_VERSION " (hydra-cpp)", '=');
   }
-  if (what == "all" || what == "defaults" || what == "defaults-tree") {
-    std::cout << "Defaults (config group choices)\n";
-    if (auto choices = config.get_child_optional("hydra.runtime.choices")) {
-      for (const auto& [group, choice] : *choices) {
-        std::string value = choice.data().is_scalar() ? choice.data().text() : to_yaml(choice);
-        if (!value.empty() && value.back() == '\n') value.pop_back();
-        std::cout << "  " << group << ": " << value << "\n";
-      }
-    }
-  }
-  if (what == "all" || what == "config") std::cout << "Config\n" << to_yaml(task_part(config));
   if (what == "all" || what == "plugins") {
     std::cout << "Plugin search path\n";
     for (const auto& dir : plugin_search_path.dirs) std::cout << "  " << dir.string() << "\n";
+  }
+  if (what == "all" || what == "config" || what == "searchpath") print_search_path(config);
+  if (what == "all" || what == "config" || what == "defaults-tree") print_defaults_tree(composed);
+  if (what == "all" || what == "config" || what == "defaults") print_defaults_list(composed);
+  if (what == "all" || what == "config") {
+    header("Config", '*');
+    std::cout << to_yaml(task_part(config));
   }
   return 0;
 }

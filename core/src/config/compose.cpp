@@ -1,5 +1,6 @@
 #include "config/compose.hpp"
 
+#include "config/interpolation.hpp"
 #include "config/overrides.hpp"
 #include "config/tree.hpp"
 #include "config/yaml_io.hpp"
@@ -266,12 +267,20 @@ class Composer {
 
   void classify_overrides();
   void process_file(const std::shared_ptr<LoadedFile>& file, const std::string& config_path,
-                    const std::string& package, bool primary);
+                    const std::string& package, bool primary, const std::string& parent, int depth);
   void process_list(std::vector<DefaultEntry> entries, const std::string& base_dir, const std::string& package,
-                    const std::shared_ptr<LoadedFile>& self, const std::string& where);
+                    const std::shared_ptr<LoadedFile>& self, const std::string& where,
+                    const std::string& config_path, const std::string& parent, int depth);
+  void add_searchpath(const std::shared_ptr<LoadedFile>& primary);
+  void validate_hydra_types(const Config& root) const;
+  // Hydra's tree line for a config: "label:" when the config has a defaults list (children follow).
+  void tree_line(int depth, const std::string& label, bool has_children) {
+    tree_.push_back(std::string(static_cast<std::size_t>(depth) * 2, ' ') + label + (has_children ? ":" : ""));
+  }
   void register_overrides(const std::vector<DefaultEntry>& entries, const std::string& base_dir,
                           const std::string& where);
   void record_choice(const std::string& group, const Config& value);
+  std::string choice_interpolation(const std::string& option, const std::string& where) const;
   void apply_key_override(Config& root, const Override& ov);
   void assign(Config& node, const Config& value, const Override& ov, const std::string& key);
   void fill_runtime(Config& root, const std::vector<Override>& task);
@@ -286,6 +295,8 @@ class Composer {
   std::vector<Override> all_overrides_;
   std::vector<std::pair<std::string, Config>> choices_;
   std::vector<MergeItem> items_;
+  std::vector<DefaultsListRow> rows_;
+  std::vector<std::string> tree_;
 };
 
 std::shared_ptr<LoadedFile> Composer::load(const std::string& rel) {
@@ -355,9 +366,9 @@ void Composer::classify_overrides() {
     bool group = name.find('/') != std::string::npos || is_group(name);
     if (ov.value && is_sweep_value(*ov.value)) {
       if (req_.mode == RunMode::RUN)
-        throw UserError("Override '" + text + "' is a sweep; run with --multirun (-m)\n" +
-                        "To pass it as one value, quote it (" + ov.key + "='" + *ov.value +
-                        "') or use a list (" + ov.key + "=[" + *ov.value + "])");
+        throw UserError("Ambiguous value for argument '" + text + "': a sweep needs --multirun (-m). " +
+                        "To use it as a list, use " + ov.key + "=[" + *ov.value + "]; as a string, quote it: " +
+                        ov.key + "='" + *ov.value + "'; to sweep over it, add --multirun to your command line");
       if (ov.is_hydra())
         throw UserError("Override '" + text + "': sweeping over Hydra's configuration is not supported");
       continue;  // the sweeper applies one value per job
@@ -370,6 +381,7 @@ void Composer::classify_overrides() {
       throw UserError("Override '" + text + "': '" + name + "' is a config group; use " + name + "=<option> or +" +
                       name + "=<option> (++ is for config keys)");
     std::string gp = strip_slash(name);
+    std::string okey = ov.package() ? gp + "@" + *ov.package() : gp;
     GroupChoice choice;
     choice.from_cli = true;
     choice.input = text;
@@ -393,7 +405,7 @@ void Composer::classify_overrides() {
     switch (ov.kind) {
       case Override::Kind::Delete:
         choice.deleted = true;
-        group_overrides_[gp] = choice;
+        group_overrides_[okey] = choice;
         break;
       case Override::Kind::Add: {
         if (!ov.value) throw UserError("Override '" + text + "': expected +" + gp + "=<option>");
@@ -405,12 +417,34 @@ void Composer::classify_overrides() {
         e.multi = choice.multi;
         e.external = true;
         external_adds_.push_back(e);
-        external_add_groups_.insert(gp);
+        external_add_groups_.insert(okey);
         break;
       }
-      default: group_overrides_[gp] = choice;
+      default: group_overrides_[okey] = choice;
     }
   }
+}
+
+std::string Composer::choice_interpolation(const std::string& option, const std::string& where) const {
+  std::string out;
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t start = option.find("${", pos);
+    if (start == std::string::npos) break;
+    std::size_t end = option.find('}', start);
+    if (end == std::string::npos) break;
+    out += option.substr(pos, start - pos);
+    std::string group = strip_slash(option.substr(start + 2, end - start - 2));
+    const Config* chosen = nullptr;
+    for (const auto& [g, v] : choices_)
+      if (g == group) chosen = &v;
+    if (!chosen || !chosen->data().is_scalar())
+      throw UserError("In '" + where + "': cannot resolve '" + option + "' in the defaults list: '" + group +
+                      "' must be a config group with one option chosen earlier in the defaults list");
+    out += chosen->data().text();
+    pos = end + 1;
+  }
+  return out + option.substr(pos);
 }
 
 void Composer::record_choice(const std::string& group, const Config& value) {
@@ -423,14 +457,23 @@ void Composer::record_choice(const std::string& group, const Config& value) {
 }
 
 void Composer::process_file(const std::shared_ptr<LoadedFile>& file, const std::string& config_path,
-                            const std::string& package, bool primary) {
+                            const std::string& package, bool primary, const std::string& parent, int depth) {
   std::vector<DefaultEntry> entries = file->defaults;
-  bool has_self = std::any_of(entries.begin(), entries.end(),
-                              [](const DefaultEntry& e) { return e.type == DefaultEntry::Type::Self; });
+  auto selfs = std::count_if(entries.begin(), entries.end(),
+                             [](const DefaultEntry& e) { return e.type == DefaultEntry::Type::Self; });
+  if (selfs > 1)
+    throw UserError(file->origin + ": Duplicate _self_ defined in '" + config_path +
+                    "'. Keep one '- _self_' in its defaults list");
+  // A config with no defaults list is a leaf of the defaults tree: its content is merged as is.
+  if (entries.empty() && !primary && depth > 1) {
+    items_.push_back({file, package});
+    rows_.push_back({config_path, package, false, parent});
+    return;
+  }
   // Hydra 1.1+: a defaults list without _self_ gets it at the end (the config's own values win).
-  if (!has_self) entries.push_back(DefaultEntry{});
+  if (selfs == 0) entries.push_back(DefaultEntry{});
   if (primary) entries.insert(entries.end(), external_adds_.begin(), external_adds_.end());
-  process_list(std::move(entries), dir_of(config_path), package, file, file->origin);
+  process_list(std::move(entries), dir_of(config_path), package, file, file->origin, config_path, parent, depth);
 }
 
 void Composer::register_overrides(const std::vector<DefaultEntry>& entries, const std::string& base_dir,
@@ -441,6 +484,7 @@ void Composer::register_overrides(const std::vector<DefaultEntry>& entries, cons
     if (e.type != DefaultEntry::Type::Group)
       throw UserError(where + ": 'override' applies to config groups only ('- override group: option')");
     std::string gp = group_path(e, base_dir);
+    if (e.package) gp += "@" + *e.package;
     if (group_overrides_.count(gp)) continue;
     GroupChoice choice;
     choice.options = e.options;
@@ -454,13 +498,18 @@ void Composer::register_overrides(const std::vector<DefaultEntry>& entries, cons
 
 void Composer::process_list(std::vector<DefaultEntry> entries, const std::string& base_dir,
                             const std::string& package, const std::shared_ptr<LoadedFile>& self,
-                            const std::string& where) {
+                            const std::string& where, const std::string& self_path, const std::string& parent,
+                            int depth) {
   register_overrides(entries, base_dir, where);
   for (const auto& e : entries) {
     if (e.is_override) continue;
     switch (e.type) {
       case DefaultEntry::Type::Self:
-        if (self) items_.push_back({self, package});
+        if (self) {
+          items_.push_back({self, package});
+          rows_.push_back({self_path, package, true, parent});
+          tree_line(depth, "_self_", false);
+        }
         break;
       case DefaultEntry::Type::Config: {
         std::string path = e.path;
@@ -482,16 +531,25 @@ void Composer::process_list(std::vector<DefaultEntry> entries, const std::string
           throw UserError(msg);
         }
         std::string pkg = final_package(package, e.package, file->header, dir_of(path), dir_of(config_path));
-        process_file(file, config_path, pkg, false);
+        tree_line(depth, config_path, !file->defaults.empty());
+        process_file(file, config_path, pkg, false, self_path, depth + 1);
         break;
       }
       case DefaultEntry::Type::Group: {
         std::string gp = group_path(e, base_dir);
+        std::string relative_group = strip_slash(e.path);
+        // Hydra's override key: "group", or "group@pkg" when the entry moves the group elsewhere.
+        std::string okey = gp;
+        if (e.package) {
+          std::string entry_pkg = final_package(package, e.package, std::nullopt, relative_group, gp);
+          if (!entry_pkg.empty() && entry_pkg != final_package(package, std::nullopt, std::nullopt, relative_group, gp))
+            okey += "@" + entry_pkg;
+        }
         std::vector<std::string> options = e.options;
         bool multi = e.multi;
         bool null_value = e.null_value;
-        auto ov = group_overrides_.find(gp);
-        if (!e.external && external_add_groups_.count(gp))
+        auto ov = group_overrides_.find(okey);
+        if (!e.external && external_add_groups_.count(okey))
           throw UserError("Could not add '+" + gp + "': '" + gp + "' is already in the defaults list (from '" +
                           where + "'). Use " + gp + "=<option> to change it");
         if (!e.external && ov != group_overrides_.end()) {
@@ -502,7 +560,8 @@ void Composer::process_list(std::vector<DefaultEntry> entries, const std::string
               throw UserError("Could not delete '" + choice.input + "': the default of '" + gp + "' is " +
                               (options.empty() ? std::string("null") : join(options, ", ")) + ", not " +
                               join(choice.options, ", "));
-            record_choice(gp, Config(Value::null()));
+            record_choice(okey, Config(Value::null()));
+            tree_line(depth, okey + ": null", false);
             break;
           }
           options = choice.options;
@@ -510,12 +569,14 @@ void Composer::process_list(std::vector<DefaultEntry> entries, const std::string
           null_value = false;
         }
         if (null_value) {
-          record_choice(gp, Config(Value::null()));
+          record_choice(okey, Config(Value::null()));
+          tree_line(depth, okey + ": null", false);
           break;
         }
+        // Interpolations in a choice name the choice of another group: `- db_tuning: ${db}`.
+        for (auto& opt : options) opt = choice_interpolation(opt, where);
         if (!multi && options.size() == 1 && options.front() == "???")
           throw UserError("You must specify '" + gp + "', e.g, " + gp + "=<OPTION>" + options_message(gp, ""));
-        std::string relative_group = strip_slash(e.path);
         std::vector<std::string> chosen;
         std::vector<std::shared_ptr<LoadedFile>> files;
         for (const auto& opt : options) {
@@ -535,13 +596,14 @@ void Composer::process_list(std::vector<DefaultEntry> entries, const std::string
         if (multi) {
           Config list(Value::sequence());
           for (const auto& o : chosen) list.push_back({std::string(), Config(Value::string(o))});
-          record_choice(gp, list);
+          record_choice(okey, list);
         } else if (!chosen.empty()) {
-          record_choice(gp, Config(Value::string(chosen.front())));
+          record_choice(okey, Config(Value::string(chosen.front())));
         }
         for (std::size_t k = 0; k < files.size(); ++k) {
           std::string pkg = final_package(package, e.package, files[k]->header, relative_group, gp);
-          process_file(files[k], gp + "/" + chosen[k], pkg, false);
+          tree_line(depth, okey + ": " + chosen[k], !files[k]->defaults.empty());
+          process_file(files[k], gp + "/" + chosen[k], pkg, false, self_path, depth + 1);
         }
         break;
       }
@@ -667,14 +729,14 @@ void Composer::fill_runtime(Config& root, const std::vector<Override>& task) {
     sources.push_back({std::string(), std::move(s)});
   };
   add_source("hydra.conf", "pkg", "hydra");
-  for (const auto& s : req_.sources) {
+  for (const auto& s : sources_) {
     if (s.is_builtin()) continue;
     if (s.is_embedded())
-      add_source("embedded://" + req_.app_name, "embedded", "main");
+      add_source(req_.app_name, "embedded", s.provider());
     else if (s.is_directory())
-      add_source(s.describe(), "file", "main");
+      add_source(s.shown_path().empty() ? s.describe() : s.shown_path(), "file", s.provider());
     else
-      add_source(s.describe(), "memory", "main");
+      add_source(s.describe().substr(std::string_view("memory://").size()), "memory", s.provider());
   }
   put_node(root, "hydra.runtime.config_sources", std::move(sources));
 
@@ -707,21 +769,25 @@ void Composer::fill_runtime(Config& root, const std::vector<Override>& task) {
 }
 
 ComposedConfig Composer::run() {
-  classify_overrides();
-
   // The primary config's `override` entries apply to Hydra's own groups too, which are
   // expanded first: register them before anything else (as Hydra does).
   std::string primary_name = strip_slash(req_.config_name);
   if (primary_name.size() > 5 && primary_name.substr(primary_name.size() - 5) == ".yaml")
     primary_name.resize(primary_name.size() - 5);
   std::shared_ptr<LoadedFile> primary = primary_name.empty() ? nullptr : load(primary_name + ".yaml");
+  // hydra.searchpath (primary config or command line) extends the search path before anything
+  // else is looked up, as in Hydra.
+  add_searchpath(primary);
+  classify_overrides();
   if (primary) register_overrides(primary->defaults, dir_of(primary_name), primary->origin);
 
   // Root defaults: Hydra's own config first, then the primary config.
+  tree_.push_back("<root>:");
   {
     auto hydra_file = load("hydra/config.yaml");
     if (!hydra_file) throw UserError("Internal error: the built-in hydra/config.yaml is missing");
-    process_file(hydra_file, "hydra/config", "hydra", false);
+    tree_line(1, "hydra/config", true);
+    process_file(hydra_file, "hydra/config", "hydra", false, "<root>", 2);
   }
   if (!primary_name.empty()) {
     const std::string& name = primary_name;
@@ -738,9 +804,10 @@ ComposedConfig Composer::run() {
       throw UserError(msg);
     }
     std::string pkg = final_package("", std::nullopt, primary->header, dir_of(name), dir_of(name));
-    process_file(primary, name, pkg, true);
+    tree_line(1, name, true);
+    process_file(primary, name, pkg, true, "<root>", 2);
   } else if (!external_adds_.empty()) {
-    process_list(external_adds_, "", "", nullptr, "<command line>");
+    process_list(external_adds_, "", "", nullptr, "<command line>", "", "<root>", 1);
   }
 
   for (const auto& [gp, choice] : group_overrides_) {
@@ -784,10 +851,117 @@ ComposedConfig Composer::run() {
   }
   if (!find_node(root, "hydra"))
     throw UserError("The 'hydra' node was deleted. Do not delete it (~hydra); change its keys instead");
+  validate_hydra_types(root);
 
   fill_runtime(root, task);
   for (const auto& ov : all_overrides_) (ov.is_hydra() ? out.hydra_overrides : out.task_overrides).push_back(ov.input);
+  out.defaults_list = std::move(rows_);
+  out.defaults_tree = std::move(tree_);
+  out.sources = sources_;
   return out;
+}
+
+void Composer::add_searchpath(const std::shared_ptr<LoadedFile>& primary) {
+  // Hydra: a command-line hydra.searchpath replaces the primary config's.
+  std::optional<Config> list;
+  std::string provider = "hydra.searchpath in main";
+  std::string where = primary ? primary->origin : std::string();
+  for (const auto& text : req_.overrides) {
+    Override ov = parse_override(text);
+    if (ov.key != "hydra.searchpath" || !ov.value || ov.kind == Override::Kind::Delete) continue;
+    if (is_sweep_value(*ov.value)) continue;  // reported with the other overrides
+    list = parse_override_value(*ov.value, "Override '" + text + "'");
+    provider = "hydra.searchpath in command-line";
+    where = "override '" + text + "'";
+    break;
+  }
+  if (!list && primary) {
+    if (const Config* node = find_node(*primary->tree, "hydra.searchpath")) list = *node;
+  }
+  if (!list || list->data().kind() == NodeKind::Null) return;
+  if (list->data().kind() != NodeKind::Sequence)
+    throw UserError("hydra.searchpath must be a list of strings (in " + where + "). Got: " + inline_text(*list));
+  const Config context = primary ? *primary->tree : Config();
+  std::vector<ConfigSource> added;
+  for (const auto& [k, item] : *list) {
+    Config value = item;
+    if (value.data().kind() == NodeKind::String && value.data().text().find("${") != std::string::npos)
+      value = resolve(context, item, "hydra.searchpath", ResolveOptions{});
+    if (value.data().kind() != NodeKind::String)
+      throw UserError("hydra.searchpath must be a list of strings (in " + where + "). Got: " + inline_text(*list));
+    const std::string entry = value.data().text();
+    std::string path = entry;
+    auto scheme_end = entry.find("://");
+    if (scheme_end != std::string::npos) {
+      std::string scheme = entry.substr(0, scheme_end);
+      path = entry.substr(scheme_end + 3);
+      if (scheme != "file")
+        throw UserError("hydra.searchpath entry '" + entry + "' (in " + where + "): the '" + scheme +
+                        "://' scheme is not supported by hydra-cpp (there are no Python packages to search); " +
+                        "use a directory: file:///abs/dir, file://relative/dir or a plain path");
+    }
+    std::filesystem::path dir = std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : req_.cwd / path;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+      throw UserError("hydra.searchpath entry '" + entry + "' (in " + where + ") is not a directory (looked at " +
+                      dir.lexically_normal().string() + ")");
+    added.push_back(ConfigSource::directory(dir.lexically_normal()).with_provider(provider).with_shown_path(path));
+  }
+  // After the app's sources, before the built-in one (searched last).
+  sources_.insert(sources_.end() - 1, added.begin(), added.end());
+}
+
+void Composer::validate_hydra_types(const Config& root) const {
+  // The keys of Hydra's (structured) hydra node whose type the runtime relies on.
+  enum class Type { Bool, Int, String, StringList, Map };
+  static const std::pair<const char*, Type> schema[] = {
+      {"hydra.job.chdir", Type::Bool},
+      {"hydra.strict_callbacks", Type::Bool},
+      {"hydra.sweeper.max_batch_size", Type::Int},
+      {"hydra.launcher.n_jobs", Type::Int},
+      {"hydra.run.dir", Type::String},
+      {"hydra.sweep.dir", Type::String},
+      {"hydra.sweep.subdir", Type::String},
+      {"hydra.output_subdir", Type::String},
+      {"hydra.mode", Type::String},
+      {"hydra.job.name", Type::String},
+      {"hydra.job.config.override_dirname.kv_sep", Type::String},
+      {"hydra.job.config.override_dirname.item_sep", Type::String},
+      {"hydra.job.config.override_dirname.exclude_keys", Type::StringList},
+      {"hydra.job.env_copy", Type::StringList},
+      {"hydra.searchpath", Type::StringList},
+      {"hydra.plugin_path", Type::StringList},
+      {"hydra.job.env_set", Type::Map},
+  };
+  for (const auto& [key, type] : schema) {
+    const Config* node = find_node(root, key);
+    if (!node) continue;
+    const Value& v = node->data();
+    NodeKind kind = v.kind();
+    if (kind == NodeKind::Null || kind == NodeKind::Missing) continue;
+    if (kind == NodeKind::String && v.text().find("${") != std::string::npos) continue;  // checked once resolved
+    bool ok = false;
+    std::string expected;
+    switch (type) {
+      case Type::Bool: ok = kind == NodeKind::Bool; expected = "a bool (true or false)"; break;
+      case Type::Int: ok = kind == NodeKind::Int; expected = "an int"; break;
+      case Type::String: ok = v.is_scalar(); expected = "a string"; break;
+      case Type::Map: ok = kind == NodeKind::Map; expected = "a map (key: value)"; break;
+      case Type::StringList:
+        ok = kind == NodeKind::Sequence;
+        for (const auto& [k, item] : *node) ok = ok && item.data().is_scalar();
+        expected = "a list of strings ([a, b])";
+        break;
+    }
+    if (key == std::string_view("hydra.mode") && ok && v.text() != "RUN" && v.text() != "MULTIRUN") {
+      ok = false;
+      expected = "RUN or MULTIRUN";
+    }
+    if (!ok)
+      throw UserError("Invalid type for '" + std::string(key) + "': got " + to_string(kind) + " " +
+                      inline_text(*node) + ", expected " + expected + ". Fix it in your config or override it, e.g. " +
+                      key + "=<value>");
+  }
 }
 
 }  // namespace

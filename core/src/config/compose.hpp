@@ -24,10 +24,21 @@ struct ComposeRequest {
   RunMode mode = RunMode::RUN;
 };
 
+// One row of Hydra's final defaults list (--info defaults): the configs merged, in merge order.
+struct DefaultsListRow {
+  std::string config_path;  // "db/mysql", "config"
+  std::string package;      // "db", "" for the root
+  bool is_self = false;     // the config's own content, placed by its `_self_`
+  std::string parent;       // config path of the config whose defaults list holds it, "<root>"
+};
+
 struct ComposedConfig {
   Config config;                        // whole tree, `hydra` included, interpolations unresolved
   std::vector<std::string> task_overrides;   // hydra.overrides.task
   std::vector<std::string> hydra_overrides;  // hydra.overrides.hydra
+  std::vector<DefaultsListRow> defaults_list;  // --info defaults
+  std::vector<std::string> defaults_tree;      // --info defaults-tree, one line each, indented
+  std::vector<ConfigSource> sources;           // the search path used: request.sources, hydra.searchpath, built-in
 };
 
 // Throws UserError with a one-line message naming the file/key/override and what to do.

@@ -104,6 +104,7 @@ ConfigSource ConfigSource::builtin() {
   ConfigSource s;
   s.builtin_ = true;
   s.name_ = "hydra.conf";
+  s.provider_ = "hydra";
   return s;
 }
 

@@ -35,6 +35,19 @@ class ConfigSource {
   bool is_embedded() const { return embedded_; }
   bool is_builtin() const { return builtin_; }
   bool is_directory() const { return files_ == nullptr && !builtin_; }
+  // Who added the source, as hydra.runtime.config_sources names it: "main" (the app's conf),
+  // "command-line" (--config-dir), "hydra.searchpath in main|command-line", "hydra" (built-in).
+  const std::string& provider() const { return provider_; }
+  ConfigSource& with_provider(std::string provider) {
+    provider_ = std::move(provider);
+    return *this;
+  }
+  // The path as the user wrote it (hydra.searchpath entries), shown in config_sources.
+  const std::string& shown_path() const { return shown_path_; }
+  ConfigSource& with_shown_path(std::string path) {
+    shown_path_ = std::move(path);
+    return *this;
+  }
   // For in-memory sources (embedded, built-in): the stored text, valid for the process
   // lifetime; nullopt if absent or if this is a directory source.
   std::optional<std::string_view> read_view(const std::string& rel) const;
@@ -44,6 +57,8 @@ class ConfigSource {
   bool embedded_ = false;
   bool builtin_ = false;
   std::string name_;
+  std::string provider_ = "main";
+  std::string shown_path_;
   const std::map<std::string, std::string_view>* files_ = nullptr;
 };
 

@@ -102,6 +102,12 @@ std::vector<std::string> split_args(const std::string& s) {
 
 std::string show(const std::string& key) { return key.empty() ? std::string("<root>") : key; }
 
+// An interpolation that leads to a ??? value (ResolveOptions::keep_missing).
+class MissingReference : public UserError {
+ public:
+  using UserError::UserError;
+};
+
 class Resolver {
  public:
   Resolver(const Config& root, const ResolveOptions& options) : root_(root), options_(options) {}
@@ -110,6 +116,13 @@ class Resolver {
   Config node(const Config& n, const std::string& key, bool top) {
     const Value& v = n.data();
     if (v.kind() == NodeKind::String && has_interpolation(v.text())) {
+      if (options_.strict && options_.keep_missing && top) {
+        try {
+          return leaf(v.text(), key);
+        } catch (const MissingReference&) {
+          return n;
+        }
+      }
       if (options_.strict || !top) return leaf(v.text(), key);
       try {
         return leaf(v.text(), key);
@@ -163,7 +176,7 @@ class Resolver {
     switch (n.data().kind()) {
       case NodeKind::Bool: return n.data().text() == "true" || n.data().text() == "True" ? "True" : "False";
       case NodeKind::Null: return "None";
-      case NodeKind::Missing: throw UserError("Missing value (?\?\?) used in a string interpolation (at " + show(key) + ")");
+      case NodeKind::Missing: throw MissingReference("Missing value (?\?\?) used in a string interpolation (at " + show(key) + ")");
       default: return inline_text(n);
     }
   }
@@ -250,7 +263,7 @@ class Resolver {
     const Config* target = find_node(root_, full);
     if (!target) throw UserError("Interpolation key '" + full + "' not found (at " + show(key) + ")");
     if (target->data().kind() == NodeKind::Missing)
-      throw UserError("Interpolation key '" + full + "' is a missing value (?\?\?) (at " + show(key) +
+      throw MissingReference("Interpolation key '" + full + "' is a missing value (?\?\?) (at " + show(key) +
                       "). Set it, e.g. on the command line: " + full + "=<value>");
     Config result = node(*target, full, false);
     memo_.emplace(full, result);

@@ -15,6 +15,9 @@ struct ResolveOptions {
   // Lenient: an interpolation that cannot be resolved (e.g. a ??? value) stays as written.
   // Strict: it is a UserError naming the key.
   bool strict = true;
+  // With strict: a leaf whose interpolation leads to a ??? value stays as written (what --cfg
+  // --resolve shows for e.g. hydra.runtime.output_dir before the job); other failures still throw.
+  bool keep_missing = false;
 };
 
 // A copy of `node` with every interpolation resolved against `root`. `node_key` is the full

@@ -5,9 +5,47 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
+#include <optional>
+
 namespace hydra::internal {
 
 namespace {
+
+// A typed scalar's text as Python prints the value OmegaConf holds: `True` -> true,
+// `1_000` -> 1000, `1e3` -> 1000.0, `inf` -> .inf. Returns nullopt when the text must stay
+// a string (a leading-zero int such as 007, which Hydra's grammar does not read as an int).
+std::optional<Value> canonical_scalar(NodeKind kind, const std::string& text) {
+  if (kind == NodeKind::Bool) return Value::boolean(text[0] == 't' || text[0] == 'T');
+  if (kind == NodeKind::Int) {
+    std::string digits;
+    bool negative = false;
+    for (char c : text) {
+      if (c == '-') negative = true;
+      if (c >= '0' && c <= '9') digits += c;
+    }
+    if (digits.size() > 1 && digits[0] == '0') return std::nullopt;
+    return Value(NodeKind::Int, (negative && digits != "0" ? "-" : "") + digits);
+  }
+  if (kind == NodeKind::Float) {
+    std::string clean;
+    for (char c : text)
+      if (c != '_') clean += c;
+    std::string_view body = clean;
+    bool negative = !body.empty() && body[0] == '-';
+    if (!body.empty() && (body[0] == '-' || body[0] == '+')) body.remove_prefix(1);
+    if (!body.empty() && body[0] == '.' && body.size() > 1 && (body[1] == 'i' || body[1] == 'I' || body[1] == 'n' || body[1] == 'N'))
+      body.remove_prefix(1);
+    if (detail::iequals(body, "inf")) return Value::floating(negative ? -HUGE_VAL : HUGE_VAL);
+    if (detail::iequals(body, "nan")) return Value::floating(std::nan(""));
+    try {
+      return Value::floating(std::stod(clean));
+    } catch (const std::exception&) {
+      return Value(NodeKind::Float, text);  // out of range: keep as written
+    }
+  }
+  return Value(kind, text);
+}
 
 std::string where(const std::string& source, const YAML::Mark& mark) {
   if (mark.is_null()) return source;
@@ -23,6 +61,12 @@ Value scalar_value(const YAML::Node& node, const std::string& source) {
     switch (kind) {
       case NodeKind::Null: return Value::null();
       case NodeKind::Missing: return Value::missing();
+      case NodeKind::Int: {
+        auto value = canonical_scalar(kind, text);
+        return value ? *value : Value(kind, text);
+      }
+      case NodeKind::Float:
+      case NodeKind::Bool: return *canonical_scalar(kind, text);
       default: return Value(kind, text);
     }
   }
@@ -224,7 +268,10 @@ class ValueParser {
     switch (kind) {
       case NodeKind::Null: return Config(Value::null());
       case NodeKind::Missing: return Config(Value::missing());
-      default: return Config(Value(kind, std::move(out)));
+      default: {
+        auto value = canonical_scalar(kind, out);
+        return Config(value ? *value : Value::string(std::move(out)));
+      }
     }
   }
 
