@@ -88,6 +88,22 @@ fs::path job_dir_of(const fs::path& info_dir, const Config& whole) {
   return info_dir.parent_path();
 }
 
+// A whole-config file (PickleJobInfoCallback's) holds the job's config resolved: paths the runtime
+// derived from the job's output dir (the job log's file name) name the old dir. Turn them back into
+// ${hydra.runtime.output_dir}/..., so the rerun's job dir gets them (the task part stays as saved).
+void unresolve_output_dir(Config& hydra, const std::string& old_dir) {
+  if (old_dir.empty()) return;
+  for (auto& [key, child] : hydra) {
+    if (child.data().is_container()) {
+      unresolve_output_dir(child, old_dir);
+    } else if (child.data().kind() == NodeKind::String) {
+      const std::string& text = child.data().text();
+      if (text.size() > old_dir.size() && starts_with(text, old_dir) && text[old_dir.size()] == '/')
+        child.data() = Value::string("${hydra.runtime.output_dir}" + text.substr(old_dir.size()));
+    }
+  }
+}
+
 struct Saved {
   Config whole;
   std::vector<std::string> task_overrides;
@@ -134,6 +150,9 @@ Saved locate(const std::string& target) {
     for (const auto& entry : fs::directory_iterator(path, ec))
       if (entry.is_directory(ec) && is_info_dir(entry.path())) found.push_back(entry.path());
     if (found.size() == 1) return from_info_dir(found.front());
+    if (is_file(path / "multirun.yaml"))
+      throw UserError(std::string(kFlag) + ": '" + target + "' is a sweep dir; rerun one of its jobs by its dir, e.g. " +
+                      (fs::path(target) / "0").string());
     throw UserError(std::string(kFlag) + ": '" + target +
                     "' is not a job dir: it has no .hydra/config.yaml and .hydra/hydra.yaml (was "
                     "hydra.output_subdir null when the job ran?)");
@@ -143,7 +162,14 @@ Saved locate(const std::string& target) {
   if (const Config* hydra = hydra_map(tree)) {
     Saved saved;
     saved.from = path;
-    saved.whole.push_back({"hydra", *hydra});
+    Config hydra_node = *hydra;
+    const Config* old_dir = find_node(hydra_node, "runtime.output_dir");
+    if (old_dir && old_dir->data().kind() == NodeKind::String) {
+      std::string dir = old_dir->data().text();
+      for (const char* key : {"job_logging", "hydra_logging"})
+        if (Config* logging = find_node(hydra_node, key)) unresolve_output_dir(*logging, dir);
+    }
+    saved.whole.push_back({"hydra", std::move(hydra_node)});
     for (const auto& [key, value] : tree)
       if (key != "hydra") saved.whole.push_back({key, value});
     saved.task_overrides = list_at(saved.whole, "hydra.overrides.task", path);
