@@ -1,7 +1,9 @@
 // The plugin host: target parsing, search path, loading real test modules
 // (tests/plugins/host), every refusal and error message (SPEC §4, DESIGN.md "Contracts").
 #include "plugin/internal/library.hpp"
+#include "plugin/internal/manifest.hpp"
 #include "plugin/internal/target.hpp"
+#include "plugin/plugin_inventory.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "util/errors.hpp"
 
@@ -25,6 +27,8 @@
 namespace fs = std::filesystem;
 using hydra::Config;
 using hydra::internal::CallbackHandle;
+using hydra::internal::InventoryOptions;
+using hydra::internal::PluginCandidate;
 using hydra::internal::PluginRegistry;
 using hydra::internal::PluginSearchPath;
 using hydra::internal::UserError;
@@ -471,13 +475,25 @@ TEST(Stripped, LoadsAndAsks) {
   EXPECT_EQ(live, 0);
 }
 
-TEST(Stripped, UnknownFactorySaysItCannotList) {
+TEST(Stripped, UnknownFactoryListsWhatItExportsAfterLoading) {
   auto registry = make_registry({kStrippedRoot});
   fs::path file = kStrippedRoot / "host_plugins" / "libgood.so";
-  EXPECT_EQ(create_error(registry, "host_plugins.good.Nope"),
-            expected_locate("host_plugins.good.Nope",
-                            {file.string() + " does not export 'Nope' (its symbol table is stripped, so its factories "
-                                             "cannot be listed)"}));
+  EXPECT_EQ(create_error(registry, "host_plugins.good.GoodCalback"),
+            expected_locate("host_plugins.good.GoodCalback",
+                            {"module 'host_plugins.good' (" + file.string() +
+                                 ") exports: GoodCallback, OtherCallback (read after loading: its symbol table is "
+                                 "stripped and it has no manifest)",
+                             "did you mean 'host_plugins.good.GoodCallback'?"}));
+}
+
+TEST(Stripped, DynamicSymbolsListTheFactoriesOnceLoaded) {
+  auto library = PluginLibrary::load(kStrippedRoot / "host_plugins" / "libgood.so");
+  LibraryListing listing = library->exported_listing();
+  EXPECT_EQ(listing.factories, (std::vector<std::string>{"GoodCallback", "OtherCallback"}));
+  EXPECT_EQ(listing.abi, (std::vector<AbiVersion>{host_abi()}));
+  ASSERT_NE(library->marker_build_key(host_abi()), nullptr);
+  EXPECT_STREQ(library->marker_build_key(host_abi()), hydra::plugin_abi::build_key);
+  EXPECT_EQ(library->marker_build_key({9, 9}), nullptr);
 }
 
 TEST(Inspect, ListsFactoriesAndAbiWithoutLoading) {
@@ -687,6 +703,294 @@ TEST(Debug, SilentByDefault) {
   EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
   ScopedEnv zero("HYDRA_DEBUG_PLUGINS", "0");
   EXPECT_FALSE(debug_enabled());
+}
+
+// ------------------------------------------------------------------------------------------
+// ABI: build key, markers
+
+TEST(Errors, BuildKeyMismatchRefusedFromTheManifestBeforeLoading) {
+  auto registry = make_registry({kRoot});
+  fs::path file = kRoot / "host_plugins" / "libotherkey.so";
+  EXPECT_EQ(create_error(registry, "host_plugins.otherkey.FutureCallback"),
+            expected_locate("host_plugins.otherkey.FutureCallback",
+                            {file.string() + ": its build key 'clang99,cxx11abi=0,boost=100000' differs from this "
+                                             "host's '" + std::string(hydra::plugin_abi::build_key) +
+                                             "' (compiler, C++ library ABI and Boost version must match); rebuild the "
+                                             "plugin with the toolchain and Boost this hydra-cpp was built with"}));
+  EXPECT_TRUE(registry.loaded_libraries().empty());
+}
+
+TEST(Errors, BuildKeyMismatchRefusedFromTheRecordWithoutAManifest) {
+  TempDir tmp;
+  fs::path dir = tmp.path() / "host_plugins";
+  fs::create_directories(dir);
+  fs::copy_file(kRoot / "host_plugins" / "libotherkey.so", dir / "libotherkey.so");
+  auto registry = make_registry({tmp.path()});
+  std::string msg = create_error(registry, "host_plugins.otherkey.FutureCallback");
+  EXPECT_THAT(msg, HasSubstr("\n  factory 'FutureCallback' in " + fs::canonical(dir / "libotherkey.so").string() +
+                             ": its build key 'clang99,cxx11abi=0,boost=100000' differs from this host's '"));
+}
+
+TEST(Errors, MarkerProblemsNameTheHostAbi) {
+  LibraryListing odd;
+  odd.kind = LibraryListing::Kind::plugin;
+  odd.factories = {"X"};
+  odd.odd_markers = {"hydracb__abi_x"};
+  ASSERT_TRUE(check_listing_abi(odd));
+  EXPECT_THAT(*check_listing_abi(odd), HasSubstr("its ABI marker 'hydracb__abi_x' does not name a version"));
+  LibraryListing none;
+  none.kind = LibraryListing::Kind::plugin;
+  none.factories = {"X"};
+  ASSERT_TRUE(check_listing_abi(none));
+  EXPECT_THAT(*check_listing_abi(none), HasSubstr("exports factories but no ABI marker"));
+  EXPECT_THAT(*check_listing_abi(none), HasSubstr("this host has plugin ABI 1.0; rebuild the plugin"));
+}
+
+// ------------------------------------------------------------------------------------------
+// Manifests (<lib>.hydra-manifest, written by hydra_add_callback_plugin)
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::trunc);
+  out << text;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(Manifest, WrittenBesideEveryPlugin) {
+  std::string error;
+  auto m = read_manifest(kGoodLib, error);
+  ASSERT_TRUE(m) << error;
+  EXPECT_EQ(m->library, "libgood.so");
+  EXPECT_EQ(m->module, "host_plugins.good");
+  EXPECT_EQ(m->abi, host_abi());
+  EXPECT_EQ(m->build_key, hydra::plugin_abi::build_key);
+  EXPECT_EQ(m->factories, (std::vector<ManifestFactory>{{"GoodCallback", "callback"}, {"OtherCallback", "callback"}}));
+  // The same as make_manifest gives now, and it round-trips.
+  EXPECT_EQ(format_manifest(*m), format_manifest(make_manifest(kGoodLib, "host_plugins.good")));
+  EXPECT_EQ(read_file(manifest_path(kGoodLib)), format_manifest(*m));
+  EXPECT_FALSE(read_manifest(kRoot / "host_plugins" / "libplain.so", error));
+  EXPECT_EQ(error, "");
+}
+
+TEST(Manifest, StrippedLibraryIsListedFromItsManifestWithoutLoading) {
+  const fs::path root = fs::path(HYDRA_TEST_PLUGIN_ROOT) / "host_stripped_manifest";
+  const fs::path file = root / "host_plugins" / "libgood.so";
+  ASSERT_EQ(inspect_library(file).kind, LibraryListing::Kind::stripped);
+  auto registry = make_registry({root});
+  EXPECT_EQ(create_error(registry, "host_plugins.good.OtherCalback"),
+            expected_locate("host_plugins.good.OtherCalback",
+                            {"module 'host_plugins.good' (" + file.string() +
+                                 ") exports: GoodCallback, OtherCallback (from its manifest)",
+                             "did you mean 'host_plugins.good.OtherCallback'?"}));
+  EXPECT_TRUE(registry.loaded_libraries().empty());
+  EXPECT_FALSE(mapped(file));
+  EXPECT_TRUE(registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey));
+
+  PluginCandidate c = hydra::internal::inspect_plugin_file(file, InventoryOptions{false});
+  EXPECT_EQ(c.status, PluginCandidate::Status::ok) << c.reason;
+  EXPECT_EQ(c.listed_from, "manifest (symbols stripped)");
+  EXPECT_FALSE(c.loaded);
+  EXPECT_EQ(c.build_key, hydra::plugin_abi::build_key);
+}
+
+class ManifestCheck : public ::testing::Test {
+ protected:
+  TempDir tmp;
+  fs::path root = tmp.with_good_module("root");
+  fs::path lib = root / "host_plugins" / "libgood.so";
+  fs::path manifest = manifest_path(lib);
+  std::string good = read_file(manifest_path(kGoodLib));
+
+  std::string refusal() {
+    auto registry = make_registry({root});
+    std::string msg = create_error(registry, "host_plugins.good.GoodCallback");
+    return msg;
+  }
+  static std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    text.replace(text.find(from), from.size(), to);
+    return text;
+  }
+};
+
+TEST_F(ManifestCheck, StaleFactoryListIsRefused) {
+  write_file(manifest, replaced(good, "factory callback OtherCallback\n", "factory callback Gone\n"));
+  EXPECT_EQ(refusal(),
+            expected_locate("host_plugins.good.GoodCallback",
+                            {lib.string() + ": its manifest lists factories Gone, GoodCallback but the library "
+                                            "exports GoodCallback, OtherCallback; the manifest is stale or belongs to "
+                                            "another build: rebuild the plugin (hydra_add_callback_plugin rewrites "
+                                            "it) or delete " + fs::canonical(lib).string() + ".hydra-manifest"}));
+}
+
+TEST_F(ManifestCheck, WrongBuildKeyIsCaughtOnLoad) {
+  // The manifest says this host's key, the library another: only loading can tell.
+  write_file(manifest, replaced(good, "build_key " + std::string(hydra::plugin_abi::build_key),
+                                "build_key " + std::string(hydra::plugin_abi::build_key) + "-other"));
+  EXPECT_THAT(refusal(), HasSubstr("its build key '" + std::string(hydra::plugin_abi::build_key) +
+                                   "-other' differs from this host's"));
+  write_file(manifest, replaced(good, "factory callback GoodCallback", "factory launcher GoodCallback"));
+  EXPECT_THAT(refusal(), HasSubstr(": its manifest says factory 'GoodCallback' makes a launcher but it makes a "
+                                   "callback; the manifest is stale"));
+}
+
+TEST_F(ManifestCheck, UnreadableManifestIsRefused) {
+  write_file(manifest, "garbage\n");
+  EXPECT_THAT(refusal(), HasSubstr(".hydra-manifest:1: not a hydra-cpp plugin manifest (expected "
+                                   "'hydra-plugin-manifest 1'); rebuild the plugin"));
+  write_file(manifest, replaced(good, "hydra-plugin-manifest 1", "hydra-plugin-manifest 7"));
+  EXPECT_THAT(refusal(), HasSubstr("manifest format 7 is not the format 1 this host reads"));
+  write_file(manifest, replaced(good, "library libgood.so", "library libother.so"));
+  EXPECT_THAT(refusal(), HasSubstr("its manifest describes 'libother.so', not 'libgood.so'"));
+}
+
+TEST_F(ManifestCheck, ManifestAbiDisagreeingWithTheMarker) {
+  write_file(manifest, replaced(good, "abi 1.0", "abi 1.1"));
+  EXPECT_THAT(refusal(), HasSubstr("its manifest says ABI 1.1 but the library's marker says 1.0"));
+}
+
+// ------------------------------------------------------------------------------------------
+// Inventory: --info plugins and hydra-plugins list / inspect
+
+const PluginCandidate* find_candidate(const std::vector<hydra::internal::PluginDirReport>& reports,
+                                      const fs::path& file) {
+  for (const auto& r : reports)
+    for (const auto& c : r.candidates)
+      if (c.file == file) return &c;
+  return nullptr;
+}
+
+TEST(Inventory, EveryCandidateWithItsStatusOrReason) {
+  auto reports = hydra::internal::scan_plugins(PluginSearchPath{{kRoot, kStrippedRoot, "/nonexistent/dir"}});
+  ASSERT_EQ(reports.size(), 3u);
+  using S = PluginCandidate::Status;
+  const fs::path mod = kRoot / "host_plugins";
+  struct Expect {
+    std::string file;
+    S status;
+    std::string reason;  // substring
+  };
+  const std::vector<Expect> expected = {
+      {"libgood.so", S::ok, ""},
+      {"libthrowing.so", S::ok, ""},
+      {"libabi2.so", S::abi_mismatch, "built for hydra-cpp plugin ABI 2.0, but this host has plugin ABI 1.0"},
+      {"libabi_newer.so", S::abi_mismatch, "built for hydra-cpp plugin ABI 1.99, but this host has plugin ABI 1.0"},
+      {"libotherkey.so", S::abi_mismatch, "its build key 'clang99,cxx11abi=0,boost=100000' differs"},
+      {"libplain.so", S::not_a_plugin, "no 'hydracb' section; build it with hydra_add_callback_plugin()"},
+      {"libnotalib.so", S::not_a_library, "Unsupported binary format; remove it from the plugin directory"},
+      {"libunresolved.so", S::load_error, "undefined symbol: _Z34host_test_function_defined_nowherev"},
+  };
+  for (const auto& e : expected) {
+    const PluginCandidate* c = find_candidate(reports, mod / e.file);
+    ASSERT_TRUE(c) << e.file;
+    EXPECT_EQ(c->status, e.status) << e.file << ": " << c->reason;
+    EXPECT_THAT(c->reason, HasSubstr(e.reason)) << e.file;
+    EXPECT_EQ(c->module, "host_plugins." + e.file.substr(3, e.file.size() - 6));
+  }
+  const PluginCandidate* good = find_candidate(reports, kGoodLib);
+  EXPECT_EQ(good->factories, (std::vector<ManifestFactory>{{"GoodCallback", "callback"}, {"OtherCallback", "callback"}}));
+  EXPECT_EQ(good->abi, host_abi());
+  EXPECT_TRUE(good->has_manifest);
+  const PluginCandidate* shadowed = find_candidate(reports, kStrippedRoot / "host_plugins" / "libgood.so");
+  ASSERT_TRUE(shadowed);
+  EXPECT_EQ(shadowed->status, S::shadowed);
+  EXPECT_EQ(shadowed->reason, "module 'host_plugins.good' is also " + kGoodLib.string() +
+                                  ", earlier on the search path, which wins; remove one of them or reorder the "
+                                  "plugin path");
+  EXPECT_EQ(reports[2].problem, "no such directory");
+}
+
+TEST(Inventory, DescribeNamesEveryFileAndSummarizes) {
+  std::string text = hydra::internal::describe_plugins(PluginSearchPath{{kRoot, kStrippedRoot, "/nonexistent/dir"}});
+  EXPECT_THAT(text, StartsWith("Plugins (every candidate file on the plugin search path; for a module the first "
+                               "file found wins)\n  " + kRoot.string() + "\n"));
+  EXPECT_THAT(text, HasSubstr("    host_plugins.good: " + kGoodLib.string() +
+                              "\n      status: ok\n      factories: GoodCallback (callback), OtherCallback (callback)\n"
+                              "      abi: 1.0; build key: " + std::string(hydra::plugin_abi::build_key) +
+                              "\n      listed from: symbol table; manifest: yes; loaded: yes\n"));
+  EXPECT_THAT(text, HasSubstr("      status: REFUSED (ABI mismatch): it was built for hydra-cpp plugin ABI 2.0"));
+  EXPECT_THAT(text, HasSubstr("      status: REFUSED (load error): " + fs::canonical(kRoot / "host_plugins/libunresolved.so").string() +
+                              ": undefined symbol: "));
+  EXPECT_THAT(text, HasSubstr("      status: SHADOWED: module 'host_plugins.good' is also "));
+  EXPECT_THAT(text, HasSubstr("  /nonexistent/dir\n    (no such directory)\n"));
+  EXPECT_THAT(text, HasSubstr("\n  9 plugin files: 2 ok, 6 refused, 1 shadowed\n"));
+}
+
+TEST(Inventory, WithoutLoadingNothingIsMapped) {
+  TempDir tmp;
+  fs::path root = tmp.with_good_module("root");
+  fs::copy_file(manifest_path(kGoodLib), manifest_path(root / "host_plugins" / "libgood.so"));
+  auto reports = hydra::internal::scan_plugins(PluginSearchPath{{root}}, InventoryOptions{false});
+  ASSERT_EQ(reports[0].candidates.size(), 1u);
+  const auto& c = reports[0].candidates[0];
+  EXPECT_EQ(c.status, PluginCandidate::Status::ok) << c.reason;
+  EXPECT_FALSE(c.loaded);
+  EXPECT_EQ(c.factories.size(), 2u);
+  EXPECT_FALSE(mapped(root / "host_plugins" / "libgood.so"));
+}
+
+TEST(Inventory, StrippedWithoutManifestIsLoadedToList) {
+  PluginCandidate c =
+      hydra::internal::inspect_plugin_file(kStrippedRoot / "host_plugins" / "libgood.so", InventoryOptions{false});
+  EXPECT_EQ(c.status, PluginCandidate::Status::ok) << c.reason;
+  EXPECT_TRUE(c.loaded);
+  EXPECT_EQ(c.listed_from, "dynamic symbols (symbols stripped, no manifest: loaded to list)");
+  EXPECT_EQ(c.factories, (std::vector<ManifestFactory>{{"GoodCallback", "callback"}, {"OtherCallback", "callback"}}));
+}
+
+TEST(Inventory, SecurityRefusalsAndUnreachableNames) {
+  TempDir tmp;
+  fs::path root = tmp.with_good_module("root");
+  fs::path lib = root / "host_plugins" / "libgood.so";
+  chmod_or_fail(lib, 0666);
+  fs::create_directories(root / "not-an-identifier");
+  fs::copy_file(kGoodLib, root / "not-an-identifier" / "libx.so");
+  fs::copy_file(kGoodLib, root / "host_plugins" / "good.so");
+  auto reports = hydra::internal::scan_plugins(PluginSearchPath{{root}});
+  const PluginCandidate* c = find_candidate(reports, lib);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->status, PluginCandidate::Status::bad_permissions);
+  EXPECT_EQ(c->reason, "file " + fs::canonical(lib).string() + " is writable by group and others (mode 0666), so "
+                       "someone else could replace the plugin; fix with: chmod go-w '" + fs::canonical(lib).string() + "'");
+  for (const char* rel : {"not-an-identifier/libx.so", "host_plugins/good.so"}) {
+    const PluginCandidate* u = find_candidate(reports, root / rel);
+    ASSERT_TRUE(u) << rel;
+    EXPECT_EQ(u->status, PluginCandidate::Status::unreachable);
+    EXPECT_THAT(u->reason, StartsWith("no _target_ names this file (module a.b is <dir>/a/libb.so"));
+  }
+  // A symlink out of the search dir.
+  fs::path esc = tmp.path() / "esc";
+  fs::create_directories(esc / "host_plugins");
+  fs::create_symlink(kGoodLib, esc / "host_plugins" / "libgood.so");
+  reports = hydra::internal::scan_plugins(PluginSearchPath{{esc}});
+  c = find_candidate(reports, esc / "host_plugins" / "libgood.so");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->status, PluginCandidate::Status::bad_permissions);
+  EXPECT_THAT(c->reason, HasSubstr("outside the search dir " + fs::canonical(esc).string() +
+                                   " (a symlink escapes it); copy the library into the search dir"));
+}
+
+TEST(Debug, ReportsShadowedModulesAndManifestChecks) {
+  ScopedEnv debug("HYDRA_DEBUG_PLUGINS", "1");
+  testing::internal::CaptureStderr();
+  auto registry = make_registry({kRoot, kStrippedRoot});
+  registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey);
+  std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_THAT(log, HasSubstr("[hydra plugins]   shadowed " + (kStrippedRoot / "host_plugins/libgood.so").string() +
+                             ": module 'host_plugins.good' is also " + kGoodLib.string() +
+                             ", earlier on the search path, which wins\n"));
+  EXPECT_THAT(log, HasSubstr("[hydra plugins]   " + kGoodLib.string() + " has a manifest: ABI 1.0, build key '"));
+  EXPECT_THAT(log, HasSubstr("[hydra plugins]   " + kGoodLib.string() + " agrees with its manifest\n"));
+}
+
+TEST(Debug, SecureExecutionIgnoresTheEnvironment) {
+  // getauxval(AT_SECURE) cannot be faked in-process; the parsing rule it feeds is what is tested.
+  EXPECT_TRUE(plugin_path_from_env("/evil", true).empty());
+  EXPECT_EQ(plugin_path_from_env("/ok", false), (std::vector<fs::path>{"/ok"}));
 }
 
 }  // namespace

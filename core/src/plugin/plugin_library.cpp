@@ -1,5 +1,6 @@
 #include "plugin/internal/library.hpp"
 
+#include "plugin/internal/manifest.hpp"
 #include "plugin/internal/target.hpp"
 
 // Boost 1.74 bug: library_info.hpp with BOOST_DLL_USE_STD_FS needs these first.
@@ -9,6 +10,10 @@
 #include <boost/dll/library_info.hpp>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
 
 #include <algorithm>
 #include <charconv>
@@ -48,6 +53,25 @@ std::optional<AbiVersion> parse_marker(const std::string& name) {
   return v;
 }
 
+// Sorts hydracb__* names into factories, ABI markers and odd markers.
+void classify(const std::vector<std::string>& symbols, LibraryListing& listing) {
+  for (const auto& symbol : symbols) {
+    if (symbol.compare(0, kMarkerPrefix.size(), kMarkerPrefix) == 0) {
+      if (auto v = parse_marker(symbol))
+        listing.abi.push_back(*v);
+      else
+        listing.odd_markers.push_back(symbol);
+    } else if (symbol.compare(0, kPrefix.size(), kPrefix) == 0 && symbol.size() > kPrefix.size()) {
+      listing.factories.push_back(symbol.substr(kPrefix.size()));
+    }
+  }
+  std::sort(listing.factories.begin(), listing.factories.end());
+  listing.factories.erase(std::unique(listing.factories.begin(), listing.factories.end()), listing.factories.end());
+  std::sort(listing.abi.begin(), listing.abi.end(),
+            [](AbiVersion a, AbiVersion b) { return a.major != b.major ? a.major < b.major : a.minor < b.minor; });
+  listing.abi.erase(std::unique(listing.abi.begin(), listing.abi.end()), listing.abi.end());
+}
+
 LibraryListing inspect(const fs::path& file) {
   LibraryListing listing;
   try {
@@ -63,18 +87,7 @@ LibraryListing inspect(const fs::path& file) {
       return listing;
     }
     listing.kind = LibraryListing::Kind::plugin;
-    for (const auto& symbol : symbols) {
-      if (symbol.compare(0, kMarkerPrefix.size(), kMarkerPrefix) == 0) {
-        if (auto v = parse_marker(symbol))
-          listing.abi.push_back(*v);
-        else
-          listing.odd_markers.push_back(symbol);
-      } else if (symbol.compare(0, kPrefix.size(), kPrefix) == 0 && symbol.size() > kPrefix.size()) {
-        listing.factories.push_back(symbol.substr(kPrefix.size()));
-      }
-    }
-    std::sort(listing.factories.begin(), listing.factories.end());
-    listing.factories.erase(std::unique(listing.factories.begin(), listing.factories.end()), listing.factories.end());
+    classify(symbols, listing);
   } catch (const std::exception& e) {
     listing = LibraryListing{};
     listing.kind = LibraryListing::Kind::not_a_library;
@@ -123,12 +136,14 @@ std::optional<std::string> check_listing_abi(const LibraryListing& listing) {
 std::optional<std::string> check_record(const plugin_abi::FactoryRecord& record) {
   // abi_major/abi_minor lead the record in every layout; read the rest only once they match.
   if (auto why = check_abi({record.abi_major, record.abi_minor})) return why;
-  const char* key = record.build_key ? record.build_key : "(none)";
-  if (std::strcmp(key, plugin_abi::build_key) != 0)
-    return std::string("its build key '") + key + "' differs from this host's '" + plugin_abi::build_key +
-           "' (compiler, C++ library ABI and Boost version must match); rebuild the plugin with the toolchain "
-           "and Boost this hydra-cpp was built with";
-  return std::nullopt;
+  return check_build_key(record.build_key ? record.build_key : "(none)");
+}
+
+std::optional<std::string> check_build_key(const std::string& key) {
+  if (key == plugin_abi::build_key) return std::nullopt;
+  return "its build key '" + key + "' differs from this host's '" + plugin_abi::build_key +
+         "' (compiler, C++ library ABI and Boost version must match); rebuild the plugin with the toolchain "
+         "and Boost this hydra-cpp was built with";
 }
 
 std::string dlerror_text(const std::string& boost_message) {
@@ -186,6 +201,75 @@ const plugin_abi::FactoryRecord* PluginLibrary::find_factory(const std::string& 
   const std::string alias = kPrefix + name;
   if (!impl_->library.has(alias)) return nullptr;
   return &impl_->library.get_alias<const plugin_abi::FactoryRecord>(alias);
+}
+
+const char* PluginLibrary::marker_build_key(AbiVersion abi) const {
+  const std::string alias = kMarkerPrefix + std::to_string(abi.major) + "_" + std::to_string(abi.minor);
+  if (!impl_->library.has(alias)) return nullptr;
+  return &impl_->library.get_alias<const char>(alias);
+}
+
+namespace {
+
+// The dynamic symbol table of a loaded object, from its link map: DT_SYMTAB, DT_STRTAB and the
+// symbol count from DT_GNU_HASH (or DT_HASH). glibc relocates these d_ptr values in place on
+// most targets; where it does not, they are offsets from l_addr.
+std::vector<std::string> dynamic_names(void* handle, const std::string& prefix) {
+  std::vector<std::string> names;
+  struct link_map* map = nullptr;
+  if (handle == nullptr || ::dlinfo(handle, RTLD_DI_LINKMAP, &map) != 0 || map == nullptr || map->l_ld == nullptr)
+    return names;
+  const auto base = static_cast<ElfW(Addr)>(map->l_addr);
+  auto address = [base](ElfW(Addr) ptr) { return ptr < base ? ptr + base : ptr; };
+  const ElfW(Sym)* symtab = nullptr;
+  const char* strtab = nullptr;
+  const std::uint32_t* gnu_hash = nullptr;
+  const std::uint32_t* sysv_hash = nullptr;
+  std::size_t strsz = 0;
+  for (const ElfW(Dyn)* dyn = map->l_ld; dyn->d_tag != DT_NULL; ++dyn) {
+    switch (dyn->d_tag) {
+      case DT_SYMTAB: symtab = reinterpret_cast<const ElfW(Sym)*>(address(dyn->d_un.d_ptr)); break;
+      case DT_STRTAB: strtab = reinterpret_cast<const char*>(address(dyn->d_un.d_ptr)); break;
+      case DT_STRSZ: strsz = dyn->d_un.d_val; break;
+      case DT_GNU_HASH: gnu_hash = reinterpret_cast<const std::uint32_t*>(address(dyn->d_un.d_ptr)); break;
+      case DT_HASH: sysv_hash = reinterpret_cast<const std::uint32_t*>(address(dyn->d_un.d_ptr)); break;
+      default: break;
+    }
+  }
+  if (symtab == nullptr || strtab == nullptr) return names;
+  std::size_t count = 0;
+  if (gnu_hash != nullptr) {
+    const std::uint32_t nbuckets = gnu_hash[0], symoffset = gnu_hash[1], bloom_size = gnu_hash[2];
+    const auto* bloom = reinterpret_cast<const ElfW(Addr)*>(gnu_hash + 4);
+    const auto* buckets = reinterpret_cast<const std::uint32_t*>(bloom + bloom_size);
+    const std::uint32_t* chain = buckets + nbuckets;
+    std::uint32_t last = 0;
+    for (std::uint32_t b = 0; b < nbuckets; ++b) last = std::max(last, buckets[b]);
+    if (last < symoffset) {
+      count = symoffset;
+    } else {
+      while ((chain[last - symoffset] & 1u) == 0) ++last;
+      count = last + 1;
+    }
+  } else if (sysv_hash != nullptr) {
+    count = sysv_hash[1];
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    const ElfW(Sym)& sym = symtab[i];
+    if (sym.st_shndx == SHN_UNDEF || sym.st_name >= strsz) continue;
+    const char* name = strtab + sym.st_name;
+    if (std::strncmp(name, prefix.c_str(), prefix.size()) == 0) names.emplace_back(name);
+  }
+  return names;
+}
+
+}  // namespace
+
+LibraryListing PluginLibrary::exported_listing() const {
+  LibraryListing listing;
+  listing.kind = LibraryListing::Kind::plugin;
+  classify(dynamic_names(impl_->library.native(), kPrefix), listing);
+  return listing;
 }
 
 const fs::path& PluginLibrary::path() const { return impl_->path; }

@@ -1,6 +1,7 @@
 #include "plugin/plugin_registry.hpp"
 
 #include "plugin/internal/library.hpp"
+#include "plugin/internal/manifest.hpp"
 #include "plugin/internal/target.hpp"
 #include "util/errors.hpp"
 #include "util/exceptions.hpp"
@@ -18,6 +19,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <system_error>
 
@@ -84,6 +86,8 @@ namespace {
 
 struct Module {
   LibraryListing listing;
+  std::optional<plugin::Manifest> manifest;
+  std::string manifest_error;
   std::shared_ptr<PluginLibrary> library;  // null until a factory of it is used
 };
 
@@ -236,6 +240,21 @@ fs::path PluginRegistry::Impl::locate(const plugin::TargetName& name, const std:
       throw_locate(target, full_key, help);
     }
     debug_log("  candidate " + file.string());
+    if (plugin::debug_enabled()) {
+      // Nothing is skipped silently: the same module further down the path is shadowed.
+      bool after = false;
+      for (const auto& other : search_path.dirs) {
+        if (!after) {
+          after = other == dir;
+          continue;
+        }
+        fs::path shadowed = plugin::module_file(other, name.module_parts);
+        std::error_code other_ec;
+        if (fs::exists(fs::symlink_status(shadowed, other_ec)))
+          debug_log("  shadowed " + shadowed.string() + ": module '" + name.module + "' is also " + file.string() +
+                    ", earlier on the search path, which wins");
+      }
+    }
     return file;
   }
   return {};
@@ -246,6 +265,8 @@ Module& PluginRegistry::Impl::module_at(const fs::path& canonical_file) {
   if (it != modules.end()) return it->second;
   Module module;
   module.listing = plugin::inspect_library(canonical_file);
+  if (module.listing.kind == LibraryListing::Kind::plugin || module.listing.kind == LibraryListing::Kind::stripped)
+    module.manifest = plugin::read_manifest(canonical_file, module.manifest_error);
   return modules.emplace(canonical_file.string(), std::move(module)).first->second;
 }
 
@@ -334,6 +355,26 @@ std::shared_ptr<void> PluginRegistry::create(const std::string& target, const Co
     const LibraryListing& listing = module.listing;
     const std::string shown = file.string();
     using Kind = LibraryListing::Kind;
+    if (!module.manifest_error.empty()) {
+      debug_log("  refused " + shown + ": manifest: " + module.manifest_error);
+      throw_locate(target, full_key, {shown + ": " + module.manifest_error});
+    }
+    const plugin::Manifest* manifest = module.manifest ? &*module.manifest : nullptr;
+    if (manifest) {
+      if (auto why = plugin::check_manifest(*manifest, listing, canonical)) {
+        debug_log("  refused " + shown + ": " + *why);
+        throw_locate(target, full_key, {shown + ": " + *why});
+      }
+      debug_log("  " + shown + " has a manifest: ABI " + plugin::to_string(manifest->abi) + ", build key '" +
+                manifest->build_key + "'");
+      // With symbols the listing's own ABI check below comes first; the build key needs the manifest.
+      auto bad = listing.kind == Kind::plugin ? plugin::check_listing_abi(listing) : plugin::check_abi(manifest->abi);
+      if (!bad) bad = plugin::check_build_key(manifest->build_key);
+      if (bad) {
+        debug_log("  refused " + shown + ": ABI: " + *bad);
+        throw_locate(target, full_key, {shown + ": " + *bad});
+      }
+    }
     switch (listing.kind) {
       case Kind::not_a_library:
         debug_log("  refused " + shown + ": not a shared library (" + listing.error + ")");
@@ -357,17 +398,41 @@ std::shared_ptr<void> PluginRegistry::create(const std::string& target, const Co
         }
         break;
       case Kind::stripped:
-        debug_log("  " + shown + " has a 'hydracb' section but no symbol table (stripped): loading it to ask");
+        if (manifest) {
+          std::vector<std::string> names;
+          for (const auto& f : manifest->factories) names.push_back(f.name);
+          debug_log("  " + shown + " is stripped; its manifest lists: " + list_or_none(names));
+          if (std::none_of(manifest->factories.begin(), manifest->factories.end(),
+                           [&](const auto& f) { return f.name == name->factory; })) {
+            std::vector<std::string> help = app_notes;
+            help.push_back("module '" + name->module + "' (" + shown + ") exports: " + list_or_none(names) +
+                           " (from its manifest)");
+            add_did_you_mean(help, name->module, name->factory, names);
+            throw_locate(target, full_key, help);
+          }
+        } else {
+          debug_log("  " + shown + " has a 'hydracb' section but no symbol table (stripped) and no manifest: "
+                    "loading it to ask");
+        }
         break;
     }
 
     if (!module.library) {
+      std::shared_ptr<PluginLibrary> loaded;
       try {
-        module.library = PluginLibrary::load(canonical);
+        loaded = PluginLibrary::load(canonical);
       } catch (const plugin::PluginLoadError& e) {
         debug_log("  failed to load " + shown + ": " + e.what());
         throw_locate(target, full_key, {shown + ": failed to load: " + e.what()});
       }
+      if (manifest) {
+        if (auto why = plugin::check_manifest_loaded(*manifest, *loaded)) {
+          debug_log("  refused " + shown + " after loading: " + *why);
+          throw_locate(target, full_key, {shown + ": " + *why});
+        }
+        debug_log("  " + shown + " agrees with its manifest");
+      }
+      module.library = std::move(loaded);
       impl_->load_order.push_back(canonical);
       debug_log("  loaded " + shown + (shown != canonical.string() ? " (" + canonical.string() + ")" : ""));
     }
@@ -375,10 +440,13 @@ std::shared_ptr<void> PluginRegistry::create(const std::string& target, const Co
     record = library->find_factory(name->factory);
     if (!record) {
       std::vector<std::string> help = app_notes;
-      if (listing.kind == Kind::stripped)
-        help.push_back(shown + " does not export '" + name->factory +
-                       "' (its symbol table is stripped, so its factories cannot be listed)");
-      else
+      if (listing.kind == Kind::stripped) {
+        // Stripped: what it exports comes from its dynamic symbol table, now that it is loaded.
+        LibraryListing exported = library->exported_listing();
+        help.push_back("module '" + name->module + "' (" + shown + ") exports: " + list_or_none(exported.factories) +
+                       " (read after loading: its symbol table is stripped and it has no manifest)");
+        add_did_you_mean(help, name->module, name->factory, exported.factories);
+      } else
         help.push_back(shown + " lists factory '" + name->factory + "' but does not export it dynamically");
       throw_locate(target, full_key, help);
     }

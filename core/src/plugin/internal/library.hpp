@@ -71,6 +71,12 @@ class PluginLibrary {
 
   // The record behind alias hydracb__<name>, or null if the library does not export it.
   const plugin_abi::FactoryRecord* find_factory(const std::string& name) const;
+  // The build key behind the ABI marker hydracb__abi_<major>_<minor>, or null if absent.
+  const char* marker_build_key(AbiVersion abi) const;
+  // What the loaded library exports dynamically under hydracb__ (read from its dynamic symbol
+  // table in memory, which survives stripping): factories and ABI markers, as inspect_library
+  // reports them. The fallback for stripped libraries (Boost 1.74's library_info reads .symtab only).
+  LibraryListing exported_listing() const;
   const std::filesystem::path& path() const;
 
  private:
