@@ -10,6 +10,7 @@
 #include "launch/job_process.hpp"
 #include "launch/launcher_configs.hpp"
 #include "launch/multirun.hpp"
+#include "launch/run_mode.hpp"
 #include "launch/rerun.hpp"
 #include "launch/single_run.hpp"
 #include "logging/log_manager.hpp"
@@ -94,18 +95,6 @@ LauncherHandle create_launcher(const Config& config, PluginRegistry& registry) {
   return registry.create_launcher(target->data().text(), params, "hydra.launcher");
 }
 
-// hydra.mode as Hydra records it: the node, and `hydra.mode=<MODE>` among the hydra overrides
-// (unless the user set it, in which case it is there already).
-void set_run_mode(ComposedConfig& composed, RunMode mode) {
-  Config& config = composed.config;
-  if (config.get_child("hydra.mode", make_null()).data().kind() != NodeKind::Null) return;
-  std::string name = mode == RunMode::RUN ? "RUN" : "MULTIRUN";
-  config.put("hydra.mode", name);
-  Config& hydra_overrides = config.get_child("hydra.overrides.hydra");
-  push_back(hydra_overrides, make_node("hydra.mode=" + name));
-  composed.hydra_overrides.push_back("hydra.mode=" + name);
-}
-
 int run(int argc, char** argv, const AppSpec& app) {
   const CommandLine cl = parse_command_line(argc, argv);
   if (cl.version) {
@@ -132,7 +121,7 @@ int run(int argc, char** argv, const AppSpec& app) {
   if (rerun) request.config_name = rerun->config_name;
   ComposedConfig composed = rerun ? rerun->composed : compose(request);
   const RunMode mode = effective_mode(cl, composed.config);
-  set_run_mode(composed, mode);
+  record_run_mode(composed, mode);
   request.mode = mode;
 
   PluginSearchPath search_path = PluginSearchPath::standard(plugin_dirs(cl, composed.config));

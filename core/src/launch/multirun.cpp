@@ -3,6 +3,7 @@
 #include "config/interpolation.hpp"
 #include "config/yaml_io.hpp"
 #include "launch/job_process.hpp"
+#include "launch/run_mode.hpp"
 #include "job/job_return_io.hpp"
 #include "job/job_runner.hpp"
 #include "launch/single_run.hpp"
@@ -27,7 +28,9 @@ namespace {
 ComposedConfig compose_job(const MultirunRequest& request, const std::vector<std::string>& overrides) {
   ComposeRequest job_request = request.compose;
   job_request.overrides = overrides;
-  return compose(job_request);
+  ComposedConfig composed = compose(job_request);
+  record_run_mode(composed, RunMode::MULTIRUN);
+  return composed;
 }
 
 // The JobReturn kept for on_multirun_end: everything but the bulk of hydra_cfg, which stays in

@@ -1,6 +1,7 @@
 #include "launch/single_run.hpp"
 
 #include "config/interpolation.hpp"
+#include "job/job_return_io.hpp"
 #include "job/job_runner.hpp"
 #include "logging/log_manager.hpp"
 
@@ -28,13 +29,7 @@ std::string python_list_repr(const std::vector<std::string>& items) {
 
 void report_failed_job(const JobReturn& job_return) {
   std::cerr << "Error executing job with overrides: " << python_list_repr(job_return.overrides) << "\n";
-  const JobError& error = job_return.error;
-  if (error.reason == FailureReason::interrupted)
-    std::cerr << "Interrupted\n";
-  else if (error.message.empty())
-    std::cerr << error.type << "\n";
-  else
-    std::cerr << error.type << ": " << error.message << "\n";
+  std::cerr << describe_failure(job_return.error) << "\n";
 }
 
 bool report_strict_failures(const CallbackChain& callbacks) {
