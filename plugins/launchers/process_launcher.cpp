@@ -5,6 +5,8 @@
 #include <hydra/logging.hpp>
 #include <hydra/plugin.hpp>
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -85,8 +87,9 @@ class ProcessLauncher : public hydra::Launcher {
     bool forwarded_interrupt = false;
     ProgressLine progress(jobs.size());
 
-    while (next < jobs.size() || !running.empty()) {
+    for (;;) {
       const bool interrupted = context.interrupted();
+      if (running.empty() && (interrupted || next == jobs.size())) break;
       if (interrupted && !forwarded_interrupt) {
         // Children run in their own process group, so the terminal's SIGINT reached only us:
         // hand it to each running job once, so it ends as "interrupted" with its end events.
@@ -162,7 +165,7 @@ class ProcessLauncher : public hydra::Launcher {
     hydra::JobError error;
     if (r.timed_out) {
       error = {hydra::FailureReason::timeout, "timeout",
-               "timeout: still running after " + std::to_string(timeout_s_) + " s (hydra.launcher.timeout)", 0};
+               fmt::format("timeout: still running after {:g} s (hydra.launcher.timeout)", timeout_s_), 0};
     } else if (status >= 0 && WIFSIGNALED(status)) {
       int sig = WTERMSIG(status);
       error = {r.interrupted ? hydra::FailureReason::interrupted : hydra::FailureReason::signal, signal_name(sig),
