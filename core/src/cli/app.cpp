@@ -102,6 +102,7 @@ int run(int argc, char** argv, const AppSpec& app) {
     return 0;
   }
   if (cl.run_job) return run_job_process(*cl.run_job, app);
+  if (cl.run_job_script) return run_job_script(*cl.run_job_script, app);
   register_launcher_configs();
   const auto now = std::chrono::system_clock::now();
   const bool show_only = cl.cfg || cl.help || cl.hydra_help || cl.info;

@@ -67,6 +67,8 @@ const std::vector<Flag>& flags() {
        [](CommandLine& c, const std::string& v) { c.plugin_dirs.emplace_back(v); }},
       {"--run-job", "", Arity::one, "",  // internal: how process and SLURM launchers start one job
        [](CommandLine& c, const std::string& v) { c.run_job = v; }},
+      {"--run-job-script", "", Arity::one, "",  // internal: a SLURM array task (`#!<app> --run-job-script`)
+       [](CommandLine& c, const std::string& v) { c.run_job_script = v; }},
   };
   return table;
 }

@@ -25,6 +25,7 @@ struct CommandLine {
   std::optional<std::string> experimental_rerun;
   std::vector<std::filesystem::path> plugin_dirs;  // --plugin-dir (repeatable)
   std::optional<std::string> run_job;  // --run-job <spec file>: hidden, used by out-of-process launchers
+  std::optional<std::string> run_job_script;  // --run-job-script <file>: hidden, the SLURM launcher's batch script
 };
 
 // Throws UserError ("<flag>: ..." with what to do) for an unknown flag or a missing value.

@@ -12,6 +12,7 @@
 #include "util/files.hpp"
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 namespace fs = std::filesystem;
@@ -42,6 +43,42 @@ std::string expand_array_task(const std::string& path) {
   std::string out = path;
   out.replace(pos, 2, task);
   return out;
+}
+
+// The job spec path a --run-job-script file names for this array task.
+std::string spec_path_of_script(const std::string& script) {
+  std::ifstream in(script);
+  if (!in) throw UserError("--run-job-script " + script + ": cannot read the file");
+  std::string line, pattern;
+  long long offset = 0;
+  std::getline(in, line);
+  if (line.rfind("#!", 0) != 0) throw UserError("--run-job-script " + script + ": not a job script (no #! line)");
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("spec: ", 0) == 0) {
+      pattern = line.substr(6);
+    } else if (line.rfind("task_offset: ", 0) == 0) {
+      try {
+        offset = std::stoll(line.substr(13));
+      } catch (const std::exception&) {
+        throw UserError("--run-job-script " + script + ": bad task_offset line '" + line + "'");
+      }
+    } else {
+      throw UserError("--run-job-script " + script + ": unexpected line '" + line + "'");
+    }
+  }
+  if (pattern.empty()) throw UserError("--run-job-script " + script + ": no 'spec: <file>' line");
+  auto pos = pattern.find("%a");
+  if (pos == std::string::npos) return pattern;
+  const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
+  if (!task) throw UserError("--run-job-script " + script + ": '%a' needs SLURM_ARRAY_TASK_ID (set by a SLURM array)");
+  long long index = 0;
+  try {
+    index = std::stoll(task);
+  } catch (const std::exception&) {
+    throw UserError("--run-job-script " + script + ": SLURM_ARRAY_TASK_ID='" + task + "' is not a number");
+  }
+  return pattern.replace(pos, 2, std::to_string(index + offset));
 }
 
 }  // namespace
@@ -102,6 +139,10 @@ int run_job_process(const std::string& spec_path, const AppSpec& app) {
   const JobReturn& ret = result.job_return;
   if (ret.status == JobStatus::FAILED) return ret.error.reason == FailureReason::interrupted ? 130 : 1;
   return strict_failed ? 1 : 0;
+}
+
+int run_job_script(const std::string& script_path, const AppSpec& app) {
+  return run_job_process(spec_path_of_script(script_path), app);
 }
 
 }  // namespace hydra::internal

@@ -33,4 +33,11 @@ JobProcessSpec read_job_spec(const std::filesystem::path& file);
 // 130 if interrupted. In a SLURM array the spec path may hold `%a`, replaced by the task id.
 int run_job_process(const std::string& spec_path, const AppSpec& app);
 
+// `--run-job-script <file>`: the SLURM launcher's batch script is not a shell script but a file
+// the kernel runs with the app as interpreter (`#!<app> --run-job-script`). After that first line:
+//   spec: <job spec path, `%a` = $SLURM_ARRAY_TASK_ID + task_offset>
+//   task_offset: <n>          (optional, default 0)
+// ('#' lines are comments). Runs that job as run_job_process does.
+int run_job_script(const std::string& script_path, const AppSpec& app);
+
 }  // namespace hydra::internal
