@@ -1,0 +1,263 @@
+// The SLURM launcher (SPEC §9; issue #5) through the real binaries against the REAL local cluster
+// (cmake/slurm/start-local-slurm.sh, found through SLURM_CONF as cmake/run-tests.sh exports it).
+// Without the cluster these tests FAIL with a message saying how to get it; they are never
+// skipped. ctest label `slurm`; they share the cluster, so they do not run in parallel.
+#include "support/process.hpp"
+#include "support/slurm.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <regex>
+#include <set>
+
+namespace fs = std::filesystem;
+using namespace hydra::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kPluginDir = std::string(HYDRA_TEST_PLUGIN_ROOT) + "/lifecycle";
+
+std::vector<std::string> app_argv(std::vector<std::string> args) {
+  std::vector<std::string> argv = {LIFECYCLE_APP, "--plugin-dir", kPluginDir, "-m", "hydra/launcher=slurm",
+                                   "hydra.launcher.poll_interval_s=0.2"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+// The files of each job dir and the sweep dir itself (the launcher's own .launcher/ left out).
+std::vector<std::string> record_files(const fs::path& sweep) {
+  std::vector<std::string> out;
+  for (const auto& f : list_files(sweep))
+    if (f.rfind(".launcher/", 0) != 0) out.push_back(f);
+  return out;
+}
+
+// A job_return.yaml / hydra.yaml without what legitimately differs between two sweeps run from
+// two dirs: times, the dir, and the launcher choice itself (its node, its override, its choice).
+std::string comparable(const fs::path& file, const fs::path& cwd) {
+  std::string text;
+  std::size_t skip_deeper_than = std::string::npos;
+  for (const auto& line : lines_of(read_text(file))) {
+    const std::size_t indent = line.find_first_not_of(' ');
+    if (skip_deeper_than != std::string::npos && indent != std::string::npos && indent > skip_deeper_than) continue;
+    skip_deeper_than = std::string::npos;
+    if (line.rfind("start_time:", 0) == 0 || line.rfind("duration_s:", 0) == 0) continue;
+    if (line.find("launcher") != std::string::npos) {
+      if (line.back() == ':') skip_deeper_than = indent;
+      continue;
+    }
+    std::string l = line;
+    for (auto pos = l.find(cwd.string()); pos != std::string::npos; pos = l.find(cwd.string()))
+      l.replace(pos, cwd.string().size(), "<CWD>");
+    if (l.size() >= 9 && l.compare(l.size() - 9, 9, "hydra: []") == 0) l.resize(l.size() - 3);
+    text += l + "\n";
+  }
+  return std::regex_replace(text, std::regex(R"(\d{4}-\d\d-\d\d/\d\d-\d\d-\d\d)"), "<DATE>/<TIME>");
+}
+
+// The job array id, from the launcher's task output files (<sweep>/.launcher/slurm_<id>_<task>.out).
+std::string array_id(const fs::path& sweep) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(sweep / ".launcher", ec)) {
+    std::smatch m;
+    const std::string name = entry.path().filename().string();
+    if (std::regex_match(name, m, std::regex(R"(slurm_(\d+)_\d+\.out)"))) return m[1];
+  }
+  return "";
+}
+
+std::string task_output(const fs::path& sweep, const std::string& id, int task) {
+  const fs::path file = sweep / ".launcher" / ("slurm_" + id + "_" + std::to_string(task) + ".out");
+  return fs::exists(file) ? read_text(file) : std::string();
+}
+
+class SlurmLauncher : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string problem = slurm_cluster_problem();
+    ASSERT_TRUE(problem.empty()) << "No SLURM cluster: " << problem;
+  }
+  ScratchDir dir;
+};
+
+}  // namespace
+
+TEST_F(SlurmLauncher, SameRecordsAsTheBasicLauncher) {
+  // The same sweep dir name, run from two dirs, so the records can be compared as they are.
+  const fs::path basic_cwd = dir.path() / "basic", slurm_cwd = dir.path() / "slurm";
+  fs::create_directories(basic_cwd);
+  fs::create_directories(slurm_cwd);
+  auto basic = run_process({MY_APP, "-m", "foo=a,b,c,d", "hydra.sweep.dir=s"}, basic_cwd);
+  ASSERT_EQ(basic.exit_code, 0) << basic.err;
+  auto slurm = run_process({MY_APP, "-m", "hydra/launcher=slurm", "foo=a,b,c,d", "hydra.sweep.dir=s"}, slurm_cwd);
+  ASSERT_EQ(slurm.exit_code, 0) << slurm.out << slurm.err;
+  EXPECT_EQ(slurm.err, "");
+  EXPECT_NE(slurm.out.find("Submitted SLURM job array "), std::string::npos) << slurm.out;
+  for (std::string n : {"0", "1", "2", "3"}) EXPECT_NE(slurm.out.find("\t#" + n + " : foo="), std::string::npos) << slurm.out;
+  EXPECT_EQ(record_files(basic_cwd / "s"), record_files(slurm_cwd / "s"));
+  for (std::string n : {"0", "1", "2", "3"}) {
+    for (std::string f : {"/.hydra/config.yaml", "/.hydra/overrides.yaml"})
+      EXPECT_EQ(read_text(basic_cwd / "s" / (n + f)), read_text(slurm_cwd / "s" / (n + f))) << n << f;
+    for (std::string f : {"/.hydra/job_return.yaml", "/.hydra/hydra.yaml"})
+      EXPECT_EQ(comparable(basic_cwd / "s" / (n + f), basic_cwd), comparable(slurm_cwd / "s" / (n + f), slurm_cwd)) << n << f;
+    EXPECT_NE(read_text(slurm_cwd / "s" / (n + "/.hydra/job_return.yaml")).find("status: COMPLETED\n"), std::string::npos);
+  }
+  // The task's output went to the array task's output file, not to the launcher's stdout.
+  const std::string id = array_id(slurm_cwd / "s");
+  ASSERT_FALSE(id.empty());
+  EXPECT_NE(task_output(slurm_cwd / "s", id, 2).find("foo: c"), std::string::npos);
+  EXPECT_EQ(slurm.out.find("foo: c"), std::string::npos) << slurm.out;
+}
+
+TEST_F(SlurmLauncher, JobEventsRunInTheJobsProcess) {
+  auto r = run_process(app_argv({"foo=a,b", "hydra.sweep.dir=s"}), dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(cb1\.__init__ pid=(\d+)\n(?:.*\n)*?cb1\.on_multirun_start)")))
+      << r.out;
+  const std::string launcher_pid = m[1];
+  EXPECT_EQ(r.out.find("on_job_start"), std::string::npos) << "job events ran in the launcher:\n" << r.out;
+  EXPECT_NE(r.out.find("cb1.on_multirun_end config_name=config jobs=2"), std::string::npos) << r.out;
+  const std::string id = array_id(dir.path() / "s");
+  ASSERT_FALSE(id.empty());
+  std::set<std::string> job_pids;
+  for (int task : {0, 1}) {
+    const std::string out = task_output(dir.path() / "s", id, task);
+    ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(cb1\.on_job_start pid=(\d+))"))) << out;
+    job_pids.insert(m[1]);
+    EXPECT_NE(out.find("cb1.on_job_end status=COMPLETED value=ret-"), std::string::npos) << out;
+    EXPECT_EQ(out.find("on_multirun"), std::string::npos) << out;
+  }
+  EXPECT_EQ(job_pids.size(), 2u);
+  EXPECT_EQ(job_pids.count(launcher_pid), 0u);
+}
+
+TEST_F(SlurmLauncher, ASegfaultingJobFailsWithTheSignalAndTheOthersComplete) {
+  auto r = run_process(app_argv({"fail=none,segfault,none,none", "hydra.sweep.dir=s"}), dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("#1 FAILED (fail=segfault): signal 11 (SIGSEGV); log: "), std::string::npos) << r.out;
+  const std::string end = "cb1.on_multirun_end config_name=config jobs=4";
+  ASSERT_NE(r.out.find(end), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(end), r.out.rfind(end)) << "on_multirun_end ran more than once\n" << r.out;
+  const std::string failed = read_text(dir.path() / "s/1/.hydra/job_return.yaml");
+  EXPECT_NE(failed.find("status: FAILED\n"), std::string::npos) << failed;
+  EXPECT_NE(failed.find("  reason: signal\n  type: SIGSEGV\n"), std::string::npos) << failed;
+  EXPECT_NE(failed.find("  code: 11\n"), std::string::npos) << failed;
+  for (std::string n : {"0", "2", "3"})
+    EXPECT_NE(read_text(dir.path() / ("s/" + n + "/.hydra/job_return.yaml")).find("status: COMPLETED\n"), std::string::npos) << n;
+  EXPECT_NE(r.err.find("Error executing job with overrides: ['fail=segfault']\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("signal 11 (SIGSEGV)\n"), std::string::npos) << r.err;
+}
+
+TEST_F(SlurmLauncher, ATaskExceptionKeepsTheJobsOwnReturn) {
+  auto r = run_process(app_argv({"fail=none,exception"}), dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("#1 FAILED (fail=exception): std::invalid_argument: task failed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err, "Error executing job with overrides: ['fail=exception']\nstd::invalid_argument: task failed\n");
+}
+
+// One sweep, three jobs: #0 is scancel'd while it runs, #1 outlives timeout_min=1, #2 completes.
+TEST_F(SlurmLauncher, ScancelAndTimeLimitAreFailedWithSlurmsState) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ChildProcess child(app_argv({"fail=sleep,sleep,none", "+sleep_s=600", "hydra.launcher.timeout_min=1",
+                               "hydra.sweep.dir=s"}),
+                     dir.path());
+  const fs::path sweep = dir.path() / "s";
+  std::string id;
+  ASSERT_TRUE(eventually(
+      [&] {
+        id = array_id(sweep);
+        return !id.empty() && task_output(sweep, id, 0).find("TASK foo=") != std::string::npos;
+      },
+      30s))
+      << "task 0 did not start";
+  auto cancel = slurm_command({"scancel", id + "_0"});
+  ASSERT_EQ(cancel.exit_code, 0) << cancel.err;
+  // SLURM checks time limits every 30 s, then allows KillWait (5 s): TIMEOUT lands 60-100 s in.
+  auto r = child.wait(std::chrono::seconds(200));
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(r.signal, 0) << "the launcher hung and was killed";
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_LT(took, 150) << "a 1-minute time limit should end the sweep within 2.5 minutes";
+  EXPECT_NE(r.out.find("#0 FAILED (fail=sleep +sleep_s=600): cancelled: SLURM job " + id + "_0 ended CANCELLED"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("#1 FAILED (fail=sleep +sleep_s=600): timeout: SLURM job " + id + "_1 ended TIMEOUT"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("cb1.on_multirun_end config_name=config jobs=3"), std::string::npos) << r.out;
+  const std::string cancelled = read_text(sweep / "0/.hydra/job_return.yaml");
+  EXPECT_NE(cancelled.find("status: FAILED\n"), std::string::npos) << cancelled;
+  EXPECT_NE(cancelled.find("  reason: cancelled\n  type: CANCELLED\n"), std::string::npos) << cancelled;
+  const std::string timed_out = read_text(sweep / "1/.hydra/job_return.yaml");
+  EXPECT_NE(timed_out.find("  reason: timeout\n  type: TIMEOUT\n"), std::string::npos) << timed_out;
+  EXPECT_NE(read_text(sweep / "2/.hydra/job_return.yaml").find("status: COMPLETED\n"), std::string::npos);
+  // Nothing of the array is left on the cluster.
+  auto q = slurm_command({"squeue", "-h", "-r", "-j", id, "-o", "%K %T"});
+  EXPECT_EQ(q.out, "") << q.err;
+}
+
+TEST_F(SlurmLauncher, SigintCancelsTheArrayAndTheRunningJobEndsInterrupted) {
+  ChildProcess child(app_argv({"hydra.launcher.array_parallelism=1", "fail=wait_for_signal,none,none", "hydra.sweep.dir=s"}),
+                     dir.path());
+  const fs::path sweep = dir.path() / "s";
+  std::string id;
+  ASSERT_TRUE(eventually(
+      [&] {
+        id = array_id(sweep);
+        return !id.empty() && task_output(sweep, id, 0).find("WAITING") != std::string::npos;
+      },
+      30s));
+  child.send_signal(SIGINT);
+  auto r = child.wait(std::chrono::seconds(60));
+  EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
+  EXPECT_NE(task_output(sweep, id, 0).find("cb1.on_job_end status=FAILED value=ret-bar error=interrupted:"),
+            std::string::npos)
+      << task_output(sweep, id, 0);
+  // The two queued tasks never started: cancelled, not reported as jobs.
+  EXPECT_NE(r.out.find("cb1.on_multirun_end config_name=config jobs=1"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(sweep / "1")) << r.out;
+  auto q = slurm_command({"squeue", "-h", "-r", "-t", "all", "-j", id, "-o", "%K %T"});
+  EXPECT_EQ(q.exit_code, 0) << q.err;
+  for (const auto& line : lines_of(q.out))
+    EXPECT_TRUE(line.find("CANCELLED") != std::string::npos || line.find("FAILED") != std::string::npos) << q.out;
+}
+
+TEST_F(SlurmLauncher, ParametersReachSbatch) {
+  auto r = run_process(app_argv({"foo=a,b", "hydra.sweep.dir=s", "hydra.launcher.partition=debug",
+                                 "hydra.launcher.timeout_min=7", "hydra.launcher.cpus_per_task=2",
+                                 "hydra.launcher.mem_gb=1", "hydra.launcher.array_parallelism=1",
+                                 "+hydra.launcher.additional_parameters.comment=hydra-cpp-test"}),
+                       dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string id = array_id(dir.path() / "s");
+  ASSERT_FALSE(id.empty());
+  auto s = slurm_command({"scontrol", "show", "job", "-o", id});
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  for (std::string expected : {"Partition=debug", "TimeLimit=00:07:00", "NumCPUs=2", "MinMemoryNode=1G",
+                               "Comment=hydra-cpp-test", "JobName=lifecycle_app"})
+    EXPECT_NE(s.out.find(expected), std::string::npos) << expected << "\n" << s.out;
+  EXPECT_NE(s.out.find("ArrayTaskThrottle=1"), std::string::npos) << s.out;
+}
+
+TEST_F(SlurmLauncher, SbatchRejectingTheJobIsAClearError) {
+  auto r = run_process(app_argv({"foo=a,b", "hydra.launcher.mem_gb=100000"}), dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("SLURM launcher: `sbatch --parsable --array=0-1%256"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("sbatch: error: "), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("on_job_start"), std::string::npos) << r.out;
+}
+
+TEST_F(SlurmLauncher, MissingClusterOrClientToolsAreClearErrors) {
+  auto no_conf = run_process(app_argv({"foo=a"}), dir.path(), {{"SLURM_CONF", "/nonexistent/slurm.conf"}});
+  EXPECT_EQ(no_conf.exit_code, 1);
+  EXPECT_NE(no_conf.err.find("SLURM_CONF=/nonexistent/slurm.conf does not exist"), std::string::npos) << no_conf.err;
+  auto no_sbatch = run_process(app_argv({"foo=a"}), dir.path(), {{"PATH", "/nonexistent"}});
+  EXPECT_EQ(no_sbatch.exit_code, 1);
+  EXPECT_NE(no_sbatch.err.find("'sbatch' not found on PATH"), std::string::npos) << no_sbatch.err;
+  auto bad = run_process(app_argv({"foo=a", "+hydra.launcher.additional_parameters.wait=true"}), dir.path());
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--wait is not allowed"), std::string::npos) << bad.err;
+}
