@@ -4,7 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cmake/setup-deps.sh
+cmake/setup-deps.sh --slurm
+
+# The SLURM launcher tests (ctest label `slurm`) run against a real single-node cluster on
+# localhost, found through SLURM_CONF; it is stopped whatever happens.
+slurm_dir=${HYDRA_SLURM_DIR:-/tmp/hydra-slurm}
+trap 'cmake/slurm/stop-local-slurm.sh "${slurm_dir}"' EXIT
+cmake/slurm/start-local-slurm.sh "${slurm_dir}" >/dev/null
+source "${slurm_dir}/env.sh"
 
 for preset in default asan; do
   echo "=== preset ${preset}: configure, build, test ==="
