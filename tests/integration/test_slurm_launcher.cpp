@@ -261,3 +261,41 @@ TEST_F(SlurmLauncher, MissingClusterOrClientToolsAreClearErrors) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("--wait is not allowed"), std::string::npos) << bad.err;
 }
+
+// Batches and max_array_size: several arrays, each numbering its tasks from 0 (task_offset in
+// the job file); every job still runs its own spec.
+TEST_F(SlurmLauncher, SeveralArraysPerSweepRunTheRightJobs) {
+  auto r = run_process(app_argv({"foo=a,b,c,d,e", "hydra.sweeper.max_batch_size=3", "hydra.launcher.max_array_size=2",
+                                 "hydra.sweep.dir=s"}),
+                       dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::set<std::string> ids;
+  std::string out = r.out;
+  std::regex submitted(R"(Submitted SLURM job array (\d+) \((\d) tasks)");
+  for (std::sregex_iterator it(out.begin(), out.end(), submitted), end; it != end; ++it) ids.insert((*it)[1]);
+  EXPECT_EQ(ids.size(), 3u) << r.out;  // batch 1: jobs 0-1 and 2; batch 2: jobs 3-4
+  const std::string foos = "abcde";
+  for (int n = 0; n < 5; ++n) {
+    const std::string ret = read_text(dir.path() / ("s/" + std::to_string(n) + "/.hydra/job_return.yaml"));
+    EXPECT_NE(ret.find("num: " + std::to_string(n) + "\n"), std::string::npos) << ret;
+    EXPECT_NE(ret.find("- foo=" + foos.substr(static_cast<std::size_t>(n), 1) + "\n"), std::string::npos) << ret;
+    EXPECT_NE(ret.find("status: COMPLETED\n"), std::string::npos) << ret;
+  }
+  EXPECT_NE(r.out.find("cb1.on_multirun_end config_name=config jobs=5"), std::string::npos) << r.out;
+}
+
+// The overall bound: a sweep that outlives max_wait_min is cancelled and its jobs FAILED (timeout).
+TEST_F(SlurmLauncher, MaxWaitBoundsTheWholeWait) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = run_process(app_argv({"fail=sleep,none", "+sleep_s=600", "hydra.launcher.max_wait_min=0.05", "hydra.sweep.dir=s"}),
+                       dir.path());
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_LT(took, 30) << r.out;
+  EXPECT_NE(r.out.find("(hydra.launcher.max_wait_min): cancelling it"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("#0 FAILED (fail=sleep +sleep_s=600): timeout: cancelled after hydra.launcher.max_wait_min"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(read_text(dir.path() / "s/0/.hydra/job_return.yaml").find("  reason: timeout\n"), std::string::npos);
+  EXPECT_NE(read_text(dir.path() / "s/1/.hydra/job_return.yaml").find("status: COMPLETED\n"), std::string::npos);
+}
