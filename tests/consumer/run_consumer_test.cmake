@@ -68,6 +68,11 @@ function(expect_absent name text needle)
   endif()
 endfunction()
 
+# The main build's sanitizers, if any, apply to what is built here too.
+if(NOT DEFINED CXX_FLAGS)
+  set(CXX_FLAGS "")
+endif()
+
 # --- 1. install ------------------------------------------------------------------------------
 run(install COMMAND "${CMAKE_COMMAND}" --install "${MAIN_BUILD}" --prefix "${stage}")
 foreach(f lib/cmake/HydraCpp/HydraCppConfig.cmake lib/cmake/HydraCpp/HydraCppConfigVersion.cmake
@@ -148,7 +153,8 @@ endforeach()
 # --- 3. configure, build, test, install against the stage only --------------------------------
 run(configure COMMAND "${CMAKE_COMMAND}" -S "${src}" -B "${build}" "-DCMAKE_CXX_COMPILER=${CXX}"
     "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}" "-DCMAKE_PREFIX_PATH=${stage}" "-DCMAKE_INSTALL_PREFIX=${prefix}"
-    -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF)
+    -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${CXX_FLAGS}"
+    "-DCMAKE_MODULE_LINKER_FLAGS=${CXX_FLAGS}" "-DCMAKE_SHARED_LINKER_FLAGS=${CXX_FLAGS}")
 run(build COMMAND "${CMAKE_COMMAND}" --build "${build}" -j 2)
 run(unit_test COMMAND "${CMAKE_CTEST_COMMAND}" --test-dir "${build}" --output-on-failure)
 run(install_app COMMAND "${CMAKE_COMMAND}" --install "${build}")
@@ -220,7 +226,8 @@ if(PKG_CONFIG)
   separate_arguments(cflags UNIX_COMMAND "${cflags}")
   separate_arguments(libs UNIX_COMMAND "${libs}")
   file(MAKE_DIRECTORY "${WORK}/pc_plugins/acme")
-  run(pc_build COMMAND "${CXX}" -shared -fPIC -fvisibility=hidden ${cflags} "${src}/plugins/run_logger.cpp"
+  separate_arguments(extra UNIX_COMMAND "${CXX_FLAGS}")
+  run(pc_build COMMAND "${CXX}" -shared -fPIC -fvisibility=hidden ${extra} ${cflags} "${src}/plugins/run_logger.cpp"
       -Wl,--no-undefined ${libs} -o "${WORK}/pc_plugins/acme/libcallbacks.so")
   run(pc_inspect COMMAND "${tool}" inspect "${WORK}/pc_plugins/acme/libcallbacks.so")
   expect_in_order(pc_inspect "${pc_inspect_out}" "status: ok" "factories: RunLogger (callback)")
