@@ -16,6 +16,7 @@ class BasicLauncher : public hydra::Launcher {
     auto log = hydra::get_logger("hydra");
     log->info("Launching {} jobs locally", jobs.size());
     std::vector<hydra::JobReturn> returns;
+    returns.reserve(jobs.size());  // JobReturn holds ptrees, which copy rather than move
     for (const auto& job : jobs) {
       if (context.interrupted()) break;
       std::string overrides;

@@ -33,17 +33,32 @@ ComposedConfig compose_job(const MultirunRequest& request, const std::vector<std
   return composed;
 }
 
-// The JobReturn kept for on_multirun_end: everything but the bulk of hydra_cfg, which stays in
-// <job dir>/.hydra/job_return.yaml — so a sweep of 10,000 jobs does not hold 10,000 hydra trees.
+// The JobReturn a launcher gets back and on_multirun_end sees: everything but the bulk of
+// hydra_cfg (on_job_end saw it whole; it stays in <job dir>/.hydra/job_return.yaml), so a sweep
+// of 10,000 jobs does not hold 10,000 hydra trees.
 JobReturn retained(const JobReturn& full) {
   JobReturn kept = full;
-  Config hydra;
-  if (auto job = full.hydra_cfg.get_child_optional("hydra.job")) hydra.add_child("job", *job);
-  if (auto out = full.hydra_cfg.get_child_optional("hydra.runtime.output_dir"))
-    hydra.put_child("runtime.output_dir", *out);
   kept.hydra_cfg = Config();
-  kept.hydra_cfg.add_child("hydra", hydra);
+  if (auto out = full.hydra_cfg.get_child_optional("hydra.runtime.output_dir"))
+    kept.hydra_cfg.put_child("hydra.runtime.output_dir", *out);
   return kept;
+}
+
+// Moves a JobReturn into `to` without deep-copying its trees (ptree has swap, not move).
+void move_into(JobReturn& to, JobReturn& from) {
+  to.overrides = std::move(from.overrides);
+  to.cfg.swap(from.cfg);
+  to.hydra_cfg.swap(from.hydra_cfg);
+  to.working_dir = std::move(from.working_dir);
+  to.task_name = std::move(from.task_name);
+  to.status = from.status;
+  to.return_value.swap(from.return_value);
+  to.num = from.num;
+  to.id = std::move(from.id);
+  to.start_time = from.start_time;
+  to.duration = from.duration;
+  to.error = std::move(from.error);
+  to.log_path = std::move(from.log_path);
 }
 
 class MultirunContext final : public LaunchContext {
@@ -68,7 +83,7 @@ class MultirunContext final : public LaunchContext {
     JobResult result = run_job(spec, callbacks_, request_.task);
     // Back to the HYDRA format between jobs (Hydra's launcher does the same).
     use_sweep_logging();
-    return std::move(result.job_return);
+    return retained(result.job_return);
   }
 
   Config job_config(const JobRequest& job) override {
@@ -106,7 +121,7 @@ class MultirunContext final : public LaunchContext {
   std::optional<JobReturn> read_job_return(const JobRequest& job) override {
     const fs::path file = fs::path(launcher_dir()) / ("job_" + std::to_string(job.num) + ".return.yaml");
     if (!fs::exists(file)) return std::nullopt;
-    return job_return_from_config(load_yaml_file(file), file.string());
+    return retained(job_return_from_config(load_yaml_file(file), file.string()));
   }
 
   JobReturn failed_job_return(const JobRequest& job, const JobError& error,
@@ -136,7 +151,7 @@ class MultirunContext final : public LaunchContext {
       fs::create_directories(output_dir / subdir->data().text(), ec);
       if (!ec) write_job_return(output_dir / subdir->data().text() / "job_return.yaml", ret);
     }
-    return ret;
+    return retained(ret);
   }
 
   std::string launcher_dir() const override {
@@ -220,14 +235,16 @@ int run_multirun(const MultirunRequest& request, const PlannedSweep& sweep, Call
   context.use_sweep_logging();
 
   std::vector<JobReturn> returns;
+  returns.reserve(sweep.jobs.size());
   const std::size_t size = batch_size(request.base.config, sweep.jobs.size());
   bool stop = false;
   for (std::size_t start = 0; start < sweep.jobs.size() && !stop && !interrupt_requested(); start += size) {
     std::span<const JobRequest> batch(sweep.jobs.data() + start, std::min(size, sweep.jobs.size() - start));
-    for (JobReturn& r : launcher.launch(batch, context)) {
+    std::vector<JobReturn> batch_returns = launcher.launch(batch, context);
+    for (JobReturn& r : batch_returns) {
       // A failed job does not stop its batch, but no later batch starts (Hydra's sweeper stops too).
       stop = stop || r.status == JobStatus::FAILED;
-      returns.push_back(retained(r));
+      move_into(returns.emplace_back(), r);
     }
   }
 

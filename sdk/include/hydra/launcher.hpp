@@ -28,7 +28,9 @@ class LaunchContext {
  public:
   virtual ~LaunchContext() = default;
   // Runs one job in this process, job events included; returns its JobReturn, already written
-  // to <job dir>/.hydra/job_return.yaml.
+  // to <job dir>/.hydra/job_return.yaml. Every JobReturn the context hands out carries only
+  // hydra.runtime.output_dir in hydra_cfg (num, id and task name are fields of their own; the
+  // whole tree is in that file), so a launcher may keep thousands of them.
   virtual JobReturn run_job_in_process(const JobRequest& job) = 0;
   // The job's whole composed config (hydra node included, interpolations unresolved, hydra.job.num
   // and hydra.job.id set), e.g. for a launcher that hands it to another process.
