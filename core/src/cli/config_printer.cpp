@@ -1,6 +1,7 @@
 #include "cli/config_printer.hpp"
 
 #include "config/interpolation.hpp"
+#include "plugin/plugin_inventory.hpp"
 #include "job/job_runner.hpp"
 #include "util/errors.hpp"
 #include "util/strings.hpp"
@@ -129,8 +130,8 @@ int print_requested_info(const CommandLine& cl, const ComposedConfig& composed, 
     header("Hydra " HYDRA_VERSION " (hydra-cpp)", '=');
   }
   if (what == "all" || what == "plugins") {
-    std::cout << "Plugin search path\n";
-    for (const auto& dir : plugin_search_path.dirs) std::cout << "  " << dir.string() << "\n";
+    // Every dir of the search path, every candidate file with its factories and ABI, or why it was refused.
+    std::cout << describe_plugins(plugin_search_path);
   }
   if (what == "all" || what == "config" || what == "searchpath") print_search_path(config);
   if (what == "all" || what == "config" || what == "defaults-tree") print_defaults_tree(composed);
