@@ -70,7 +70,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s [--runs N] [--limit-ms X] [--limit-mib Y] -- command [args...]\n", argv[0]);
     return 2;
   }
+  // The command runs in a scratch dir: resolve a relative program path first.
+  std::string program = std::filesystem::absolute(argv[i + 1]).string();
   std::vector<char*> command(argv + i + 1, argv + argc);
+  command[0] = program.data();
   command.push_back(nullptr);
   auto cwd = std::filesystem::temp_directory_path() / ("hydra_bench_" + std::to_string(getpid()));
   std::filesystem::create_directories(cwd);
