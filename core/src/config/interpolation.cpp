@@ -137,7 +137,10 @@ class Resolver {
     bool seq = v.kind() == NodeKind::Sequence;
     for (const auto& [k, child] : n) {
       std::string child_key = join_key(key, seq ? std::to_string(index) : k);
-      out.push_back({k, node(child, child_key, top)});
+      // ptree has no move: resolve into a local and swap it into place, rather than copying
+      // every subtree once per level into a pair and again into the container.
+      Config resolved = node(child, child_key, top);
+      out.push_back({k, Config()})->second.swap(resolved);
       ++index;
     }
     return out;

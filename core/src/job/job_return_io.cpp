@@ -64,6 +64,31 @@ T field(const Config& node, const std::string& key, const std::string& source) {
 
 }  // namespace
 
+std::string yaml_entry(const std::string& key, const Config& node) {
+  if (!node.data().is_container() || node.empty()) {
+    Config single;  // a leaf: cheap to copy
+    single.push_back({key, node});
+    return to_yaml(single);
+  }
+  Config key_only;
+  key_only.push_back({key, Config()});
+  std::string head = to_yaml(key_only);  // "<key>: {}\n", the key quoted as YAML needs
+  std::string out = head.substr(0, head.size() - std::string_view(" {}\n").size()) + "\n";
+  std::string body = to_yaml(node);
+  // A block sequence sits flush under its key (PyYAML style); a map is indented by two.
+  const std::string indent = is_sequence(node) ? "" : "  ";
+  std::size_t start = 0;
+  while (start < body.size()) {
+    std::size_t end = body.find('\n', start);
+    if (end == std::string::npos) end = body.size();
+    out += indent;
+    out.append(body, start, end - start);
+    out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
 Config job_return_to_config(const JobReturn& r) {
   Config node;
   node.put("num", r.num);
@@ -112,7 +137,23 @@ JobReturn job_return_from_config(const Config& node, const std::string& source) 
 }
 
 void write_job_return(const std::filesystem::path& file, const JobReturn& job_return) {
-  write_file_atomic(file, to_yaml(job_return_to_config(job_return)));
+  // The small fields through a tree; cfg and hydra_cfg (the bulk) emitted in place, not copied.
+  JobReturn head;
+  head.overrides = job_return.overrides;
+  head.working_dir = job_return.working_dir;
+  head.task_name = job_return.task_name;
+  head.status = job_return.status;
+  head.return_value = job_return.return_value;
+  head.num = job_return.num;
+  head.id = job_return.id;
+  head.start_time = job_return.start_time;
+  head.duration = job_return.duration;
+  head.error = job_return.error;
+  head.log_path = job_return.log_path;
+  Config node = job_return_to_config(head);
+  node.erase("cfg");
+  node.erase("hydra_cfg");
+  write_file_atomic(file, to_yaml(node) + yaml_entry("cfg", job_return.cfg) + yaml_entry("hydra_cfg", job_return.hydra_cfg));
 }
 
 std::string describe_failure(const JobError& error) {

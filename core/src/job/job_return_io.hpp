@@ -16,6 +16,10 @@ JobReturn job_return_from_config(const Config& node, const std::string& source);
 // Written atomically (temp file + rename).
 void write_job_return(const std::filesystem::path& file, const JobReturn& job_return);
 
+// `key: <node>` as YAML without building a tree around the node (a block indented under the key,
+// or inline for scalars and empty containers): hydra.yaml and job_return.yaml are written per job.
+std::string yaml_entry(const std::string& key, const Config& node);
+
 // ISO 8601 UTC with microseconds ("2026-01-31T12:00:00.000123Z") and back; parse errors name `source`.
 std::string format_time(std::chrono::system_clock::time_point t);
 std::chrono::system_clock::time_point parse_time(const std::string& text, const std::string& source);

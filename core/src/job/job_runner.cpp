@@ -100,9 +100,7 @@ void write_hydra_files(const fs::path& subdir, const Config& config, const std::
   fs::create_directories(subdir, ec);
   if (ec) throw UserError("Cannot create " + subdir.string() + ": " + ec.message());
   write_file_atomic(subdir / "config.yaml", to_yaml(task_part(config)));
-  Config hydra_only;
-  hydra_only.add_child("hydra", config.get_child("hydra"));
-  write_file_atomic(subdir / "hydra.yaml", to_yaml(hydra_only));
+  write_file_atomic(subdir / "hydra.yaml", yaml_entry("hydra", config.get_child("hydra")));
   write_file_atomic(subdir / "overrides.yaml", to_yaml(sequence_of(overrides)));
 }
 
@@ -115,8 +113,10 @@ void fail_with_current_exception(JobReturn& ret) {
 }  // namespace
 
 Config task_part(const Config& config) {
-  Config task = config;
-  task.erase("hydra");
+  // Child by child: copying the whole tree and erasing `hydra` would copy the biggest part for nothing.
+  Config task(config.data());
+  for (const auto& [key, child] : config)
+    if (key != "hydra") task.push_back({key, Config()})->second = child;
   return task;
 }
 

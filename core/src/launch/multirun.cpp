@@ -37,8 +37,19 @@ ComposedConfig compose_job(const MultirunRequest& request, const std::vector<std
 // hydra_cfg (on_job_end saw it whole; it stays in <job dir>/.hydra/job_return.yaml), so a sweep
 // of 10,000 jobs does not hold 10,000 hydra trees.
 JobReturn retained(const JobReturn& full) {
-  JobReturn kept = full;
-  kept.hydra_cfg = Config();
+  JobReturn kept;
+  kept.overrides = full.overrides;
+  kept.cfg = full.cfg;
+  kept.working_dir = full.working_dir;
+  kept.task_name = full.task_name;
+  kept.status = full.status;
+  kept.return_value = full.return_value;
+  kept.num = full.num;
+  kept.id = full.id;
+  kept.start_time = full.start_time;
+  kept.duration = full.duration;
+  kept.error = full.error;
+  kept.log_path = full.log_path;
   if (auto out = full.hydra_cfg.get_child_optional("hydra.runtime.output_dir"))
     kept.hydra_cfg.put_child("hydra.runtime.output_dir", *out);
   return kept;
