@@ -15,7 +15,7 @@ slurm_dir=${HYDRA_SLURM_DIR:-/tmp/hydra-slurm}
 work=$(mktemp -d /tmp/bench-slurm.XXXXXX)
 started=0
 cleanup() {
-  rm -rf "$work"
+  cd / && rm -rf "$work"
   if [ "$started" = 1 ]; then "$here/../cmake/slurm/stop-local-slurm.sh" "$slurm_dir"; fi
 }
 trap cleanup EXIT
