@@ -120,11 +120,11 @@ Config task_part(const Config& config) {
   return task;
 }
 
-JobResult run_job(const JobSpec& spec, CallbackChain& callbacks, const TaskFunction& task) {
+JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& task) {
   ResolveOptions strict{spec.now, true};
   ResolveOptions lenient{spec.now, false};
 
-  Config config = spec.config;
+  Config& config = spec.config;
   if (spec.mode == RunMode::MULTIRUN) {
     config.put("hydra.job.num", spec.num);
     // Local launchers number jobs (an int, as Hydra's basic launcher sets it); SLURM ids are text.

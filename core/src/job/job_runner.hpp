@@ -30,8 +30,9 @@ struct JobResult {
 };
 
 // Runs the job. A task failure is reported in the JobReturn, not thrown; a UserError is thrown
-// only when the job cannot start (e.g. its output dir cannot be created).
-JobResult run_job(const JobSpec& spec, CallbackChain& callbacks, const TaskFunction& task);
+// only when the job cannot start (e.g. its output dir cannot be created). Takes over
+// spec.config (fills hydra.runtime.output_dir etc. in place) instead of copying it.
+JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& task);
 
 // The job's absolute output dir: hydra.run.dir (RUN) or hydra.sweep.dir/hydra.sweep.subdir
 // (MULTIRUN, hydra.job.num set), resolved with the run's clock reading.

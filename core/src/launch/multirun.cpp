@@ -86,7 +86,7 @@ class MultirunContext final : public LaunchContext {
     JobSpec spec;
     spec.mode = RunMode::MULTIRUN;
     ComposedConfig composed = compose_job(request_, sweep_.overrides.at(static_cast<std::size_t>(job.num)));
-    spec.config = std::move(composed.config);
+    spec.config.swap(composed.config);  // ptree: swap, not move
     spec.task_overrides = job.overrides;
     spec.num = job.num;
     spec.id = job.id;

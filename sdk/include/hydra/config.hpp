@@ -284,101 +284,108 @@ inline bool needs_quotes(const std::string& s) {
   return false;
 }
 
-inline void emit_string(std::ostream& out, const std::string& s) {
+// The emitter appends to one std::string: to_yaml runs for every job's files, so no streams
+// and no temporary strings per line.
+inline void emit_string(std::string& out, const std::string& s) {
   if (!needs_quotes(s)) {
-    out << s;
+    out += s;
     return;
   }
   bool control = false;
   for (unsigned char c : s)
     if (c < 0x20 || c == 0x7f) control = true;
   if (!control) {
-    out << '\'';
+    out += '\'';
     for (char c : s) {
-      if (c == '\'') out << '\'';
-      out << c;
+      if (c == '\'') out += '\'';
+      out += c;
     }
-    out << '\'';
+    out += '\'';
     return;
   }
-  out << '"';
+  out += '"';
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out << "\\\""; break;
-      case '\\': out << "\\\\"; break;
-      case '\n': out << "\\n"; break;
-      case '\t': out << "\\t"; break;
-      case '\r': out << "\\r"; break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
       default:
         if (c < 0x20 || c == 0x7f) {
           static const char* hex = "0123456789abcdef";
-          out << "\\x" << hex[c >> 4] << hex[c & 15];
+          out += "\\x";
+          out += hex[c >> 4];
+          out += hex[c & 15];
         } else {
-          out << static_cast<char>(c);
+          out += static_cast<char>(c);
         }
     }
   }
-  out << '"';
+  out += '"';
 }
 
-inline void emit_scalar(std::ostream& out, const Value& v) {
+inline void emit_scalar(std::string& out, const Value& v) {
   switch (v.kind()) {
     case NodeKind::String: emit_string(out, v.text()); break;
-    case NodeKind::Map: out << "{}"; break;
-    case NodeKind::Sequence: out << "[]"; break;
-    default: out << v.text();
+    case NodeKind::Map: out += "{}"; break;
+    case NodeKind::Sequence: out += "[]"; break;
+    default: out += v.text();
   }
 }
 
 inline bool is_inline(const Config& node) { return !node.data().is_container() || node.empty(); }
 
-inline void emit_key(std::ostream& out, const std::string& key) {
+inline void emit_key(std::string& out, const std::string& key) {
   if (key.empty() || (needs_quotes(key) && classify_plain_scalar(key) == NodeKind::String))
     emit_string(out, key);
   else
-    out << key;
+    out += key;
 }
 
-void emit_block(std::ostream& out, const Config& node, int indent);
+// `indent` spaces before each line, except the first when `first_indented` is false (a block that
+// starts right after a sequence's "- ").
+void emit_block(std::string& out, const Config& node, std::size_t indent, bool first_indented);
 
-inline void emit_sequence(std::ostream& out, const Config& node, int indent) {
+inline void emit_sequence(std::string& out, const Config& node, std::size_t indent, bool first_indented) {
+  bool first = true;
   for (const auto& [key, item] : node) {
-    out << std::string(static_cast<std::size_t>(indent), ' ') << "- ";
+    if (!first || first_indented) out.append(indent, ' ');
+    first = false;
+    out += "- ";
     if (is_inline(item)) {
       emit_scalar(out, item.data());
-      out << '\n';
+      out += '\n';
     } else {
-      // The first line of a nested block goes right after "- ", the rest indented by 2.
-      std::ostringstream nested;
-      emit_block(nested, item, indent + 2);
-      std::string text = nested.str();
-      out << text.substr(static_cast<std::size_t>(indent) + 2);
+      emit_block(out, item, indent + 2, false);
     }
   }
 }
 
-inline void emit_map(std::ostream& out, const Config& node, int indent) {
+inline void emit_map(std::string& out, const Config& node, std::size_t indent, bool first_indented) {
+  bool first = true;
   for (const auto& [key, child] : node) {
-    out << std::string(static_cast<std::size_t>(indent), ' ');
+    if (!first || first_indented) out.append(indent, ' ');
+    first = false;
     emit_key(out, key);
-    out << ':';
+    out += ':';
     if (is_inline(child)) {
-      out << ' ';
+      out += ' ';
       emit_scalar(out, child.data());
-      out << '\n';
+      out += '\n';
     } else {
-      out << '\n';
+      out += '\n';
       // Like PyYAML: a sequence under a map key is not indented further.
-      emit_block(out, child, is_sequence(child) ? indent : indent + 2);
+      emit_block(out, child, is_sequence(child) ? indent : indent + 2, true);
     }
   }
 }
 
-inline void emit_block(std::ostream& out, const Config& node, int indent) {
+inline void emit_block(std::string& out, const Config& node, std::size_t indent, bool first_indented) {
   if (is_sequence(node))
-    emit_sequence(out, node, indent);
+    emit_sequence(out, node, indent, first_indented);
   else
-    emit_map(out, node, indent);
+    emit_map(out, node, indent, first_indented);
 }
 
 }  // namespace detail
@@ -386,14 +393,14 @@ inline void emit_block(std::ostream& out, const Config& node, int indent) {
 // YAML text of a tree, formatted as OmegaConf.to_yaml formats it (block style, insertion order,
 // 2-space indent, sequences flush under their key, strings quoted only where YAML would retype them).
 inline std::string to_yaml(const Config& cfg) {
-  std::ostringstream out;
+  std::string out;
   if (detail::is_inline(cfg)) {
     detail::emit_scalar(out, cfg.data());
-    out << '\n';
+    out += '\n';
   } else {
-    detail::emit_block(out, cfg, 0);
+    detail::emit_block(out, cfg, 0, true);
   }
-  return out.str();
+  return out;
 }
 
 }  // namespace hydra
