@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <regex>
 #include <set>
 
@@ -110,13 +111,15 @@ TEST(ProcessLauncher, JobEventsRunInTheJobsProcess) {
 
 TEST(ProcessLauncher, ASegfaultingJobFailsWithTheSignalAndTheSweepGoesOn) {
   ScratchDir dir;
+  // Under ASan the sanitizer would catch the SIGSEGV and exit 1: let the job die by the signal.
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  const std::string asan_options = std::string(asan ? asan : "") + (asan && *asan ? ":" : "") + "handle_segv=0";
   auto r = run_process(app_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=2",
                                  "fail=none,segfault,none,none", "hydra.sweep.dir=s"}),
-                       dir.path());
+                       dir.path(), {{"ASAN_OPTIONS", asan_options}});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find("#1 FAILED (fail=segfault): signal 11 (SIGSEGV); log: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("cb1.on_multirun_end config_name=config jobs=4"), std::string::npos) << r.out;
-  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), 'X') >= 0, true);
   std::string failed = read_text(dir.path() / "s/1/.hydra/job_return.yaml");
   EXPECT_NE(failed.find("status: FAILED\n"), std::string::npos) << failed;
   EXPECT_NE(failed.find("  reason: signal\n  type: SIGSEGV\n"), std::string::npos) << failed;
