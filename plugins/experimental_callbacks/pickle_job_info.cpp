@@ -41,7 +41,7 @@ void PickleJobInfoCallback::on_job_end(const Config& config, const JobReturn& jo
   if (!dir) return;
   fs::path file = *dir / kJobReturnFile;
   log_->info("Saving job_return in {}", file.string());
-  write_file_atomic(file, to_yaml(job_return_tree(job_return)));
+  write_file_atomic(file, to_yaml(job_return_record(job_return)));
 }
 
 }  // namespace hydra::experimental

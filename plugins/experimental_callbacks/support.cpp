@@ -25,45 +25,6 @@ void check_params(const Config& params, std::initializer_list<std::string_view> 
   }
 }
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) throw std::runtime_error("Cannot create " + path.parent_path().string() + ": " + ec.message());
-  static std::atomic<int> counter{0};
-  std::string tmp = path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++counter);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("Cannot write " + path.string() + ": " + std::strerror(errno));
-  const char* data = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw std::runtime_error("Cannot write " + path.string() + ": " + std::strerror(err));
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    throw std::runtime_error("Cannot write " + path.string() + ": " + std::strerror(err));
-  }
-}
-
-std::string format_time_utc(std::chrono::system_clock::time_point t) {
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(micros / 1000000);
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  std::ostringstream out;
-  out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%S") << '.' << std::setw(6) << std::setfill('0') << (micros % 1000000)
-      << 'Z';
-  return out.str();
-}
 
 namespace {
 
@@ -117,30 +78,6 @@ std::string describe_error(const JobError& error) {
   }
 }
 
-Config job_return_tree(const JobReturn& r) {
-  Config node;
-  node.put("num", r.num);
-  node.put("id", r.id);
-  node.put("status", std::string(to_string(r.status)));
-  node.put("task_name", r.task_name);
-  node.put("working_dir", r.working_dir);
-  Config overrides = make_sequence();
-  for (const auto& o : r.overrides) push_back(overrides, make_node(o));
-  node.add_child("overrides", overrides);
-  node.add_child("return_value", r.return_value);
-  node.put("start_time", format_time_utc(r.start_time));
-  node.put("duration_s", r.duration.count());
-  node.put("log_path", r.log_path);
-  Config error;
-  error.put("reason", std::string(to_string(r.error.reason)));
-  error.put("type", r.error.type);
-  error.put("message", r.error.message);
-  error.put("code", r.error.code);
-  node.add_child("error", error);
-  node.add_child("cfg", r.cfg);
-  node.add_child("hydra_cfg", r.hydra_cfg);
-  return node;
-}
 
 std::string scalar_at(const Config& config, const std::string& key) {
   auto node = config.get_child_optional(key);

@@ -3,6 +3,8 @@
 
 #include <hydra/callback.hpp>
 #include <hydra/config.hpp>
+#include <hydra/files.hpp>       // write_file_atomic
+#include <hydra/job_return.hpp>  // job_return_record, format_time_utc
 
 #include <chrono>
 #include <filesystem>
@@ -16,22 +18,12 @@ namespace hydra::experimental {
 // (keys starting with '_' are the host's, e.g. _strict_, and are ignored).
 void check_params(const Config& params, std::initializer_list<std::string_view> known, const std::string& callback);
 
-// Writes through a temp file in the same dir + rename: readers never see a half file.
-// Creates the parent dir. Throws std::runtime_error naming the path.
-void write_file_atomic(const std::filesystem::path& path, std::string_view content);
-
-// ISO 8601 with microseconds, UTC (the layout of the runtime's job_return.yaml).
-std::string format_time_utc(std::chrono::system_clock::time_point t);
-
 // A node on one line: scalars as their text, null as None (as Hydra prints a Python None),
 // containers in YAML flow style ({a: 1, b: [x, y]}).
 std::string one_line(const Config& node);
 
 // "<type>: <message>" for an exception, else the message or the reason; "" when there is no error.
 std::string describe_error(const JobError& error);
-
-// The JobReturn as a tree, in the layout of the runtime's .hydra/job_return.yaml.
-Config job_return_tree(const JobReturn& job_return);
 
 // Text of a scalar at `key`, or "" when missing / not a scalar.
 std::string scalar_at(const Config& config, const std::string& key);

@@ -39,12 +39,17 @@ TEST(Files, AtomicWriteReplacesAndLeavesNoTempFile) {
   fs::remove_all(dir);
 }
 
-TEST(Files, WriteIntoMissingDirNamesThePath) {
+TEST(Files, WriteWhereNoDirCanBeNamesThePath) {
+  // A regular file where a parent dir should be: the dir cannot be created, even as root.
+  fs::path blocker = fs::temp_directory_path() / ("hydra_util_blocker_" + std::to_string(::getpid()));
+  write_file_atomic(blocker, "x");
   try {
-    write_file_atomic("/nonexistent-dir-xyz/file.yaml", "x");
+    write_file_atomic(blocker / "sub/file.yaml", "x");
+    fs::remove(blocker);
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("/nonexistent-dir-xyz/file.yaml"), std::string::npos);
+    fs::remove(blocker);
+    EXPECT_NE(std::string(e.what()).find(blocker.string()), std::string::npos) << e.what();
   }
 }
 

@@ -1,5 +1,6 @@
 #include "config/compose.hpp"
 
+#include "config/apply_overrides.hpp"
 #include "config/interpolation.hpp"
 #include "config/overrides.hpp"
 #include "config/tree.hpp"
@@ -281,8 +282,6 @@ class Composer {
                           const std::string& where);
   void record_choice(const std::string& group, const Config& value);
   std::string choice_interpolation(const std::string& option, const std::string& where) const;
-  void apply_key_override(Config& root, const Override& ov);
-  void assign(Config& node, const Config& value, const Override& ov, const std::string& key);
   void fill_runtime(Config& root, const std::vector<Override>& task);
 
   const ComposeRequest& req_;
@@ -611,83 +610,6 @@ void Composer::process_list(std::vector<DefaultEntry> entries, const std::string
   }
 }
 
-void Composer::assign(Config& node, const Config& value, const Override& ov, const std::string& key) {
-  NodeKind have = node.data().kind();
-  NodeKind give = value.data().kind();
-  bool have_container = have == NodeKind::Map || have == NodeKind::Sequence;
-  bool give_container = give == NodeKind::Map || give == NodeKind::Sequence;
-  if (have_container && give_container) {
-    try {
-      if (give == NodeKind::Map) {
-        merge_into(node, value, key);  // OmegaConf.update(merge=True): a dict merges into a map
-      } else if (have == NodeKind::Sequence) {
-        node = value;
-      } else {
-        throw MergeClash(key, have, give);
-      }
-    } catch (const MergeClash& clash) {
-      std::string msg = "Error merging override " + ov.input + "\n" + clash.what();
-      if (clash.key() == "hydra.callbacks") msg += " (callbacks are a map: name -> {_target_: ...})";
-      throw UserError(msg);
-    }
-    return;
-  }
-  node = value;
-}
-
-void Composer::apply_key_override(Config& root, const Override& ov) {
-  const std::string key = ov.key;
-  auto parts = split_key(key);
-  for (const auto& p : parts)
-    if (p.empty()) throw UserError("Invalid override '" + ov.input + "': '" + key + "' has an empty key segment");
-  std::string parent_key;
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) parent_key = join_key(parent_key, parts[i]);
-  const std::string& leaf = parts.back();
-  Config* node = find_node(root, key);
-  auto value_of = [&] { return parse_override_value(*ov.value, "Override '" + ov.input + "'"); };
-  switch (ov.kind) {
-    case Override::Kind::Delete: {
-      if (!node) throw UserError("Could not delete from config. '" + key + "' does not exist.");
-      if (ov.value) {
-        Config expected = value_of();
-        if (!same_tree(*node, expected))
-          throw UserError("Could not delete from config. The value of '" + key + "' is " + inline_text(*node) +
-                          " and not " + *ov.value + ".");
-      }
-      Config* parent = find_node(root, parent_key);
-      if (parent->data().kind() == NodeKind::Sequence) {
-        auto it = parent->begin();
-        std::advance(it, std::stoll(leaf));
-        parent->erase(it);
-      } else {
-        parent->erase(parent->to_iterator(parent->find(leaf)));
-      }
-      return;
-    }
-    case Override::Kind::Change:
-      if (!node)
-        throw UserError("Could not override '" + key + "'. To append to your config use +" + ov.input);
-      assign(*node, value_of(), ov, key);
-      return;
-    case Override::Kind::Add:
-    case Override::Kind::ForceAdd: {
-      Config value = value_of();
-      if (node) {
-        NodeKind kind = node->data().kind();
-        bool empty_slot = kind == NodeKind::Null || kind == NodeKind::Missing;
-        if (ov.kind == Override::Kind::Add && !empty_slot && !value.data().is_container())
-          throw UserError("Could not append to config. An item is already at '" + key + "'. Use ++" + key + "=" +
-                          *ov.value + " to override it, or " + key + "=" + *ov.value + " to change it");
-        assign(*node, value, ov, key);
-        return;
-      }
-      Config& parent = ensure_map_path(root, parent_key, "Override '" + ov.input + "'");
-      parent.push_back({leaf, std::move(value)});
-      return;
-    }
-  }
-}
-
 Config& put_node(Config& root, const std::string& key, Config value) {
   auto parts = split_key(key);
   std::string parent_key;
@@ -840,7 +762,7 @@ ComposedConfig Composer::run() {
   std::vector<Override> task;
   for (const auto& ov : all_overrides_)
     if (!ov.is_hydra()) task.push_back(ov);
-  for (const auto& ov : key_overrides_) apply_key_override(root, ov);
+  for (const auto& ov : key_overrides_) internal::apply_key_override(root, ov);
 
   if (const Config* callbacks = find_node(root, "hydra.callbacks")) {
     NodeKind kind = callbacks->data().kind();

@@ -64,13 +64,6 @@ std::vector<Segment> split_segments(const std::string& s, const std::string& key
   return out;
 }
 
-std::string trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 std::vector<std::string> split_args(const std::string& s) {
   std::vector<std::string> out;
   std::string cur;

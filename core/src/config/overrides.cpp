@@ -64,20 +64,28 @@ bool is_sweep_value(std::string_view value) {
                                                           "shuffle(", "sort(", "tag("};
   for (auto fn : sweep_functions)
     if (starts_with(value.substr(i), fn)) return true;
+  return split_top_level(value.substr(i), ',').size() > 1;
+}
+
+std::vector<std::string> split_top_level(std::string_view text, char sep) {
+  std::vector<std::string> parts;
+  std::string current;
   int depth = 0;
   char quote = 0;
-  for (; i < value.size(); ++i) {
-    char c = value[i];
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
     if (quote) {
-      if (c == '\\' && i + 1 < value.size()) {
-        ++i;
+      current += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        current += text[++i];
       } else if (c == quote) {
         quote = 0;
       }
       continue;
     }
-    if (c == '\\') {
-      ++i;
+    if (c == '\\' && i + 1 < text.size()) {
+      current += c;
+      current += text[++i];
       continue;
     }
     if (c == '\'' || c == '"') {
@@ -86,11 +94,15 @@ bool is_sweep_value(std::string_view value) {
       ++depth;
     } else if ((c == ']' || c == '}' || c == ')') && depth > 0) {
       --depth;
-    } else if (c == ',' && depth == 0) {
-      return true;
+    } else if (c == sep && depth == 0) {
+      parts.push_back(trim(current));
+      current.clear();
+      continue;
     }
+    current += c;
   }
-  return false;
+  parts.push_back(trim(current));
+  return parts;
 }
 
 }  // namespace hydra::internal

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hydra::internal {
 
@@ -30,5 +31,8 @@ Override parse_override(const std::string& text);
 // brackets and ${...}, or a sweep function (`range(...)`, `choice(...)`, `interval(...)`,
 // `glob(...)`). The hook the sweeper area builds on; compose rejects sweeps in RUN mode.
 bool is_sweep_value(std::string_view value);
+
+// Splits at `sep` outside quotes, brackets, braces, parens and ${...}; parts trimmed.
+std::vector<std::string> split_top_level(std::string_view text, char sep);
 
 }  // namespace hydra::internal

@@ -11,12 +11,6 @@
 namespace hydra::internal {
 namespace {
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
-}
-
 // "range(0, 3)" -> {"0", "3"} when text starts with `name(` and ends with ')'.
 bool function_args(const std::string& text, std::string_view name, std::vector<std::string>& args) {
   if (!starts_with(text, std::string(name) + "(") || text.back() != ')') return false;
@@ -54,44 +48,6 @@ std::vector<std::string> range_values(const Override& ov, const std::vector<std:
 }
 
 }  // namespace
-
-std::vector<std::string> split_top_level(std::string_view text, char sep) {
-  std::vector<std::string> parts;
-  std::string current;
-  int depth = 0;
-  char quote = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quote) {
-      current += c;
-      if (c == '\\' && i + 1 < text.size()) {
-        current += text[++i];
-      } else if (c == quote) {
-        quote = 0;
-      }
-      continue;
-    }
-    if (c == '\\' && i + 1 < text.size()) {
-      current += c;
-      current += text[++i];
-      continue;
-    }
-    if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (c == '[' || c == '{' || c == '(') {
-      ++depth;
-    } else if ((c == ']' || c == '}' || c == ')') && depth > 0) {
-      --depth;
-    } else if (c == sep && depth == 0) {
-      parts.push_back(trim(current));
-      current.clear();
-      continue;
-    }
-    current += c;
-  }
-  parts.push_back(trim(current));
-  return parts;
-}
 
 std::string SweepAxis::job_override(std::size_t i) const {
   std::string prefix;

@@ -11,9 +11,6 @@
 
 namespace hydra::internal {
 
-// Splits at `sep` outside quotes, brackets, braces, parens and ${...}; parts trimmed.
-std::vector<std::string> split_top_level(std::string_view text, char sep);
-
 struct SweepAxis {
   Override override;                // the sweep as typed
   std::vector<std::string> values;  // value texts, in order; each replaces the sweep in one job

@@ -3,6 +3,8 @@
 #include "util/errors.hpp"
 #include "util/files.hpp"
 
+#include <hydra/job_return.hpp>
+
 #include <ctime>
 #include <iomanip>
 #include <sstream>
@@ -10,18 +12,6 @@
 namespace hydra::internal {
 
 using Clock = std::chrono::system_clock;
-
-// ISO 8601 with microseconds, UTC: sortable, and parseable back without a time zone database.
-std::string format_time(Clock::time_point t) {
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(micros / 1000000);
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  std::ostringstream out;
-  out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%S") << '.' << std::setw(6) << std::setfill('0') << (micros % 1000000)
-      << 'Z';
-  return out.str();
-}
 
 Clock::time_point parse_time(const std::string& text, const std::string& source) {
   if (text.empty() || text.back() != 'Z')
@@ -89,30 +79,7 @@ std::string yaml_entry(const std::string& key, const Config& node) {
   return out;
 }
 
-Config job_return_to_config(const JobReturn& r) {
-  Config node;
-  node.put("num", r.num);
-  node.put("id", r.id);
-  node.put("status", std::string(to_string(r.status)));
-  node.put("task_name", r.task_name);
-  node.put("working_dir", r.working_dir);
-  Config overrides = make_sequence();
-  for (const auto& o : r.overrides) push_back(overrides, make_node(o));
-  node.add_child("overrides", overrides);
-  node.add_child("return_value", r.return_value);
-  node.put("start_time", format_time(r.start_time));
-  node.put("duration_s", r.duration.count());
-  node.put("log_path", r.log_path);
-  Config error;
-  error.put("reason", std::string(to_string(r.error.reason)));
-  error.put("type", r.error.type);
-  error.put("message", r.error.message);
-  error.put("code", r.error.code);
-  node.add_child("error", error);
-  node.add_child("cfg", r.cfg);
-  node.add_child("hydra_cfg", r.hydra_cfg);
-  return node;
-}
+Config job_return_to_config(const JobReturn& r) { return job_return_record(r); }
 
 JobReturn job_return_from_config(const Config& node, const std::string& source) {
   JobReturn r;
@@ -138,32 +105,9 @@ JobReturn job_return_from_config(const Config& node, const std::string& source) 
 
 void write_job_return(const std::filesystem::path& file, const JobReturn& job_return) {
   // The small fields through a tree; cfg and hydra_cfg (the bulk) emitted in place, not copied.
-  JobReturn head;
-  head.overrides = job_return.overrides;
-  head.working_dir = job_return.working_dir;
-  head.task_name = job_return.task_name;
-  head.status = job_return.status;
-  head.return_value = job_return.return_value;
-  head.num = job_return.num;
-  head.id = job_return.id;
-  head.start_time = job_return.start_time;
-  head.duration = job_return.duration;
-  head.error = job_return.error;
-  head.log_path = job_return.log_path;
-  Config node = job_return_to_config(head);
-  node.erase("cfg");
-  node.erase("hydra_cfg");
-  write_file_atomic(file, to_yaml(node) + yaml_entry("cfg", job_return.cfg) + yaml_entry("hydra_cfg", job_return.hydra_cfg));
+  write_file_atomic(file, to_yaml(job_return_head(job_return)) + yaml_entry("cfg", job_return.cfg) +
+                              yaml_entry("hydra_cfg", job_return.hydra_cfg));
 }
 
-std::string describe_failure(const JobError& error) {
-  switch (error.reason) {
-    case FailureReason::exception:
-      return error.message.empty() ? error.type : error.type + ": " + error.message;
-    case FailureReason::none: return "no error";
-    default:
-      return error.message.empty() ? std::string(to_string(error.reason)) : error.message;
-  }
-}
 
 }  // namespace hydra::internal

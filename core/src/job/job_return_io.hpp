@@ -4,6 +4,7 @@
 
 #include <hydra/callback.hpp>
 #include <hydra/config.hpp>
+#include <hydra/job_return.hpp>  // the record layout, describe_failure, format_time_utc
 
 #include <filesystem>
 
@@ -20,11 +21,8 @@ void write_job_return(const std::filesystem::path& file, const JobReturn& job_re
 // or inline for scalars and empty containers): hydra.yaml and job_return.yaml are written per job.
 std::string yaml_entry(const std::string& key, const Config& node);
 
-// ISO 8601 UTC with microseconds ("2026-01-31T12:00:00.000123Z") and back; parse errors name `source`.
-std::string format_time(std::chrono::system_clock::time_point t);
+// format_time_utc (SDK) read back; errors name `source`.
 std::chrono::system_clock::time_point parse_time(const std::string& text, const std::string& source);
 
-// One line for humans: "FAILED: std::invalid_argument: task failed" / "signal 11 (SIGSEGV)".
-std::string describe_failure(const JobError& error);
 
 }  // namespace hydra::internal

@@ -88,7 +88,7 @@ void write_job_spec(const fs::path& file, const JobProcessSpec& spec) {
   node.put("num", spec.num);
   node.put("id", spec.id);
   node.put("config_name", spec.config_name);
-  node.put("now", format_time(spec.now));
+  node.put("now", format_time_utc(spec.now));
   node.put("return_file", spec.return_file);
   node.add_child("task_overrides", sequence_of(spec.task_overrides));
   node.add_child("plugin_dirs", sequence_of(spec.plugin_dirs));

@@ -2,6 +2,8 @@
 
 #include "util/errors.hpp"
 
+#include <hydra/files.hpp>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -12,27 +14,10 @@
 namespace hydra::internal {
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
-  std::string tmp = path.string() + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw UserError("Cannot write " + path.string() + ": " + std::strerror(errno));
-  const char* data = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw UserError("Cannot write " + path.string() + ": " + std::strerror(err));
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    throw UserError("Cannot write " + path.string() + ": " + std::strerror(err));
+  try {
+    hydra::write_file_atomic(path, content);
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
   }
 }
 

@@ -7,8 +7,7 @@
 
 namespace hydra::internal {
 
-// Writes `content` to `path` through a temp file in the same dir + rename, so a crash never
-// leaves a half-written file. Throws UserError naming the path on failure.
+// hydra::write_file_atomic (SDK), with a failure as a UserError naming the path.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
 // The whole file, or throws UserError naming the path.

@@ -10,6 +10,8 @@ namespace hydra::internal {
 std::string join(const std::vector<std::string>& items, std::string_view sep);
 std::vector<std::string> split(std::string_view text, char sep);
 bool starts_with(std::string_view text, std::string_view prefix);
+// Without leading and trailing spaces and tabs.
+std::string trim(std::string_view text);
 
 // Levenshtein distance, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
