@@ -1,7 +1,7 @@
 // hydra.experimental.callbacks through the real binaries (SPEC §6; issue #7): LogJobReturnCallback
 // in RUN and in a sweep, PickleJobInfoCallback's files, the sweep report of a sweep with a failure.
 // The plugin is found where the runtime installs it (<build>/lib/hydra-cpp/plugins), by default.
-#include "support/process.hpp"
+#include "support/apps.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,17 +13,10 @@ using namespace hydra::testing;
 
 namespace {
 
-const std::string kPluginDir = std::string(HYDRA_TEST_PLUGIN_ROOT) + "/lifecycle";
 const std::string kLjr = "+hydra.callbacks.ljr={_target_: hydra.experimental.callbacks.LogJobReturnCallback}";
 const std::string kPickle = "+hydra.callbacks.pickle={_target_: hydra.experimental.callbacks.PickleJobInfoCallback}";
 const std::string kReport = "+hydra.callbacks.report={_target_: hydra.experimental.callbacks.SweepReportCallback}";
 const std::string kLjrLine = "][hydra.experimental.callbacks.LogJobReturnCallback]";
-
-std::vector<std::string> app_argv(std::vector<std::string> args) {
-  std::vector<std::string> argv = {LIFECYCLE_APP, "--plugin-dir", kPluginDir};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
-}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -63,7 +56,7 @@ std::vector<std::string> csv_fields(const std::string& line) {
 
 TEST(LogJobReturnCallback, RunFailingOnAMissingKeyLogsTheErrorInTheJobLog) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"fail=missing_key", "hydra.run.dir=out", kLjr}), dir.path());
+  auto r = run_process(lifecycle_argv({"fail=missing_key", "hydra.run.dir=out", kLjr}), dir.path());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   const std::string line = kLjrLine + "[ERROR] - Failed with hydra::ConfigError: Missing key divisor\n";
   EXPECT_TRUE(contains(r.out, line)) << r.out;
@@ -75,7 +68,7 @@ TEST(LogJobReturnCallback, RunFailingOnAMissingKeyLogsTheErrorInTheJobLog) {
 
 TEST(LogJobReturnCallback, RunSucceedingLogsTheReturnValue) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"hydra.run.dir=out", kLjr}), dir.path());
+  auto r = run_process(lifecycle_argv({"hydra.run.dir=out", kLjr}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string line = kLjrLine + "[INFO] - Succeeded with return value: ret-bar\n";
   EXPECT_TRUE(contains(r.out, line)) << r.out;
@@ -84,7 +77,7 @@ TEST(LogJobReturnCallback, RunSucceedingLogsTheReturnValue) {
 
 TEST(LogJobReturnCallback, SweepWhoseFirstJobFailsRunsBothAndEachLogHoldsItsOutcome) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "fail=missing_key,none", "hydra.sweep.dir=sweep", kLjr}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "fail=missing_key,none", "hydra.sweep.dir=sweep", kLjr}), dir.path());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_EQ(count(r.out, "TASK foo=bar\n"), 2u) << r.out;  // both jobs ran
   std::string log0 = read_text(dir.path() / "sweep" / "0" / "lifecycle_app.log");
@@ -97,7 +90,7 @@ TEST(LogJobReturnCallback, SweepWhoseFirstJobFailsRunsBothAndEachLogHoldsItsOutc
 
 TEST(PickleJobInfoCallback, SavesTheWholeConfigAndTheJobReturnAsYaml) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"hydra.run.dir=out", kPickle}), dir.path());
+  auto r = run_process(lifecycle_argv({"hydra.run.dir=out", kPickle}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const fs::path info = fs::canonical(dir.path()) / "out" / ".hydra";
   const std::string logger = "][hydra.experimental.callbacks.PickleJobInfoCallback][INFO] - ";
@@ -121,7 +114,7 @@ TEST(PickleJobInfoCallback, SavesTheWholeConfigAndTheJobReturnAsYaml) {
 
 TEST(PickleJobInfoCallback, NullOutputSubdirWarnsOnceAndTheRunSucceeds) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"hydra.run.dir=out", "hydra.output_subdir=null", kPickle}), dir.path());
+  auto r = run_process(lifecycle_argv({"hydra.run.dir=out", "hydra.output_subdir=null", kPickle}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(count(r.out, "[WARNING] - PickleJobInfoCallback: hydra.output_subdir is null"), 1u) << r.out;
   EXPECT_FALSE(fs::exists(dir.path() / "out" / ".hydra"));
@@ -130,7 +123,7 @@ TEST(PickleJobInfoCallback, NullOutputSubdirWarnsOnceAndTheRunSucceeds) {
 
 TEST(PickleJobInfoCallback, EveryJobOfASweepGetsItsFiles) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "foo=a,b", "hydra.sweep.dir=sweep", kPickle}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "foo=a,b", "hydra.sweep.dir=sweep", kPickle}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* num : {"0", "1"}) {
     fs::path info = dir.path() / "sweep" / num / ".hydra";
@@ -142,7 +135,7 @@ TEST(PickleJobInfoCallback, EveryJobOfASweepGetsItsFiles) {
 TEST(SweepReportCallback, ThreeJobsOneFailed) {
   ScratchDir dir;
   // fail=nope is no failure mode: jobs #0 and #2 complete, #1 fails on the missing key.
-  auto r = run_process(app_argv({"-m", "fail=none,missing_key,nope", "hydra.sweep.dir=sweep", kReport}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "fail=none,missing_key,nope", "hydra.sweep.dir=sweep", kReport}), dir.path());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   const fs::path sweep = dir.path() / "sweep";
 

@@ -1,5 +1,5 @@
 // Callback order and isolation (SPEC §2), through the real lifecycle_app and the Recorder plugin.
-#include "support/process.hpp"
+#include "support/apps.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,14 +9,6 @@ namespace fs = std::filesystem;
 using namespace hydra::testing;
 
 namespace {
-
-const std::string kPluginDir = std::string(HYDRA_TEST_PLUGIN_ROOT) + "/lifecycle";
-
-ProcessResult run_app(const fs::path& cwd, std::vector<std::string> args) {
-  std::vector<std::string> argv = {LIFECYCLE_APP, "--plugin-dir", kPluginDir};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_process(argv, cwd);
-}
 
 // "cb1.on_run_start config_name=..." -> "cb1.on_run_start"; other lines as they are.
 std::vector<std::string> events(const std::string& out) {
@@ -40,7 +32,7 @@ const std::vector<std::string> kRunOrder = {
 
 TEST(CallbackOrder, RunModeStartForwardEndReversed) {
   ScratchDir dir;
-  auto r = run_app(dir.path(), {});
+  auto r = run_lifecycle(dir.path(), {});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(events(r.out), kRunOrder) << r.out;
   EXPECT_EQ(r.err, "");
@@ -48,7 +40,7 @@ TEST(CallbackOrder, RunModeStartForwardEndReversed) {
 
 TEST(CallbackOrder, HooksSeeHydraStateAsSpecified) {
   ScratchDir dir;
-  auto r = run_app(dir.path(), {});
+  auto r = run_lifecycle(dir.path(), {});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // on_run_start: output dir unset; on_job_start/on_run_end: set; on_job_end: COMPLETED with the value.
   EXPECT_NE(r.out.find("cb1.on_run_start config_name=config output_dir=unset\n"), std::string::npos) << r.out;
@@ -59,7 +51,7 @@ TEST(CallbackOrder, HooksSeeHydraStateAsSpecified) {
 
 TEST(CallbackOrder, DefaultsListOrderIsKept) {
   ScratchDir dir;
-  auto r = run_app(dir.path(), {"--config-name", "via_defaults_reversed"});
+  auto r = run_lifecycle(dir.path(), {"--config-name", "via_defaults_reversed"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> expected = {
       "cb2.__init__",    "cb1.__init__",   "cb2.on_run_start", "cb1.on_run_start", "cb2.on_job_start",
@@ -70,7 +62,7 @@ TEST(CallbackOrder, DefaultsListOrderIsKept) {
 
 TEST(CallbackOrder, CommandLineAdditionGoesLast) {
   ScratchDir dir;
-  auto r = run_app(dir.path(), {"+hydra.callbacks.cb0={_target_:lifecycle.recorder.Recorder,label:cb3}"});
+  auto r = run_lifecycle(dir.path(), {"+hydra.callbacks.cb0={_target_:lifecycle.recorder.Recorder,label:cb3}"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto ev = events(r.out);
   ASSERT_GE(ev.size(), 3u);
@@ -80,11 +72,11 @@ TEST(CallbackOrder, CommandLineAdditionGoesLast) {
 
 TEST(CallbackOrder, ModifiedEntryKeepsItsPlaceAndDeletedEntryIsGone) {
   ScratchDir dir;
-  auto modified = run_app(dir.path(), {"hydra.callbacks.cb1.label=cbX"});
+  auto modified = run_lifecycle(dir.path(), {"hydra.callbacks.cb1.label=cbX"});
   ASSERT_EQ(modified.exit_code, 0) << modified.err;
   EXPECT_EQ(modified.out.rfind("cbX.__init__", 0), 0u) << modified.out;
 
-  auto deleted = run_app(dir.path(), {"~hydra.callbacks.cb1"});
+  auto deleted = run_lifecycle(dir.path(), {"~hydra.callbacks.cb1"});
   ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
   EXPECT_EQ(deleted.out.find("cb1."), std::string::npos) << deleted.out;
   EXPECT_NE(deleted.out.find("cb2.on_run_end"), std::string::npos);
@@ -92,7 +84,7 @@ TEST(CallbackOrder, ModifiedEntryKeepsItsPlaceAndDeletedEntryIsGone) {
 
 TEST(CallbackOrder, CallbacksGivenAsAListAreACompositionError) {
   ScratchDir dir;
-  auto r = run_app(dir.path(), {"hydra.callbacks=[{_target_:lifecycle.recorder.Recorder}]"});
+  auto r = run_lifecycle(dir.path(), {"hydra.callbacks=[{_target_:lifecycle.recorder.Recorder}]"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("hydra.callbacks"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir.path() / "outputs"));
@@ -104,7 +96,7 @@ class RaisingHook : public ::testing::TestWithParam<std::string> {};
 TEST_P(RaisingHook, IsWarnedAndEverythingElseRuns) {
   const std::string hook = GetParam();
   ScratchDir dir;
-  auto r = run_app(dir.path(), {"hydra.callbacks.cb1.raise_in=[" + hook + "]"});
+  auto r = run_lifecycle(dir.path(), {"hydra.callbacks.cb1.raise_in=[" + hook + "]"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(events(r.out), kRunOrder) << r.out;
   std::string warning = "Callback Recorder." + hook + " raised std::runtime_error: boom in " + hook;
@@ -115,7 +107,7 @@ TEST_P(RaisingHook, IsWarnedAndEverythingElseRuns) {
 TEST_P(RaisingHook, NonStdExceptionIsWarnedToo) {
   const std::string hook = GetParam();
   ScratchDir dir;
-  auto r = run_app(dir.path(), {"hydra.callbacks.cb2.raise_in=[" + hook + "]", "+hydra.callbacks.cb2.raise_type=int"});
+  auto r = run_lifecycle(dir.path(), {"hydra.callbacks.cb2.raise_in=[" + hook + "]", "+hydra.callbacks.cb2.raise_type=int"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(events(r.out), kRunOrder) << r.out;
   EXPECT_NE(r.out.find("Callback Recorder." + hook + " raised int: "), std::string::npos) << r.out;
@@ -124,11 +116,11 @@ TEST_P(RaisingHook, NonStdExceptionIsWarnedToo) {
 TEST_P(RaisingHook, StrictSwitchTurnsItIntoAFailure) {
   const std::string hook = GetParam();
   ScratchDir dir;
-  auto global = run_app(dir.path(), {"hydra.callbacks.cb1.raise_in=[" + hook + "]", "hydra.strict_callbacks=true"});
+  auto global = run_lifecycle(dir.path(), {"hydra.callbacks.cb1.raise_in=[" + hook + "]", "hydra.strict_callbacks=true"});
   EXPECT_EQ(global.exit_code, 1) << global.out << global.err;
   EXPECT_NE((global.out + global.err).find("Recorder." + hook), std::string::npos);
 
-  auto per_callback = run_app(dir.path(), {"hydra.callbacks.cb1.raise_in=[" + hook + "]", "+hydra.callbacks.cb1._strict_=true"});
+  auto per_callback = run_lifecycle(dir.path(), {"hydra.callbacks.cb1.raise_in=[" + hook + "]", "+hydra.callbacks.cb1._strict_=true"});
   EXPECT_EQ(per_callback.exit_code, 1) << per_callback.out << per_callback.err;
   // The other callback's end events still ran.
   EXPECT_NE(per_callback.out.find("cb2.on_run_end"), std::string::npos) << per_callback.out;
@@ -139,7 +131,7 @@ INSTANTIATE_TEST_SUITE_P(AllRunHooks, RaisingHook,
 
 TEST(CallbackOrder, AppModuleResolvesToTheAppsOwnFactories) {
   ScratchDir dir;
-  auto r = run_app(dir.path(), {"+hydra.callbacks.own={_target_:lifecycle_app.AppRecorder,label:own}"});
+  auto r = run_lifecycle(dir.path(), {"+hydra.callbacks.own={_target_:lifecycle_app.AppRecorder,label:own}"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("own.on_job_end status=COMPLETED\ncb2.on_job_end"), std::string::npos) << r.out;
 }

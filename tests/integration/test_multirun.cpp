@@ -1,6 +1,6 @@
 // MULTIRUN through the real binaries (SPEC §3; issue #4): sweep dirs, event order, failures,
 // batches, interrupts, the JobReturn record.
-#include "support/process.hpp"
+#include "support/apps.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,14 +11,6 @@ namespace fs = std::filesystem;
 using namespace hydra::testing;
 
 namespace {
-
-const std::string kPluginDir = std::string(HYDRA_TEST_PLUGIN_ROOT) + "/lifecycle";
-
-std::vector<std::string> app_argv(std::vector<std::string> args) {
-  std::vector<std::string> argv = {LIFECYCLE_APP, "--plugin-dir", kPluginDir};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
-}
 
 // multirun/<date>/<time>: exactly one.
 fs::path single_sweep_dir(const fs::path& cwd) {
@@ -88,7 +80,7 @@ TEST(Multirun, SeedSweepOfThree) {
 
 TEST(Multirun, TwoCallbacksInATwoJobSweep) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "foo=a,b"}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "foo=a,b"}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> expected = {
       "cb1.__init__", "cb2.__init__", "cb1.on_multirun_start", "cb2.on_multirun_start",
@@ -101,7 +93,7 @@ TEST(Multirun, TwoCallbacksInATwoJobSweep) {
 
 TEST(Multirun, FailingJobDoesNotStopItsBatchAndIsReportedAtOnce) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "fail=none,exception,none"}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "fail=none,exception,none"}), dir.path());
   EXPECT_EQ(r.exit_code, 1);
   auto ev = events(r.out);
   auto failure = std::find_if(ev.begin(), ev.end(), [](const std::string& e) { return e.find("#1 FAILED") != std::string::npos; });
@@ -127,7 +119,7 @@ TEST(Multirun, FailingJobDoesNotStopItsBatchAndIsReportedAtOnce) {
 
 TEST(Multirun, MaxBatchSizeOneStopsAfterTheFailingBatch) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "fail=none,exception,none", "hydra.sweeper.max_batch_size=1"}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "fail=none,exception,none", "hydra.sweeper.max_batch_size=1"}), dir.path());
   EXPECT_EQ(r.exit_code, 1);
   auto ev = events(r.out);
   EXPECT_EQ(std::count(ev.begin(), ev.end(), "HYDRA Launching 1 jobs locally"), 2) << r.out;
@@ -138,7 +130,7 @@ TEST(Multirun, MaxBatchSizeOneStopsAfterTheFailingBatch) {
 
 TEST(Multirun, BatchesOfTwo) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "foo=a,b,c", "hydra.sweeper.max_batch_size=2"}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "foo=a,b,c", "hydra.sweeper.max_batch_size=2"}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto ev = events(r.out);
   EXPECT_EQ(std::count(ev.begin(), ev.end(), "HYDRA Launching 2 jobs locally"), 1);
@@ -147,7 +139,7 @@ TEST(Multirun, BatchesOfTwo) {
 
 TEST(Multirun, CartesianProductInTheOrderGiven) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "foo=a,b", "+x=range(0,3)", "hydra/job_logging=disabled"}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "foo=a,b", "+x=range(0,3)", "hydra/job_logging=disabled"}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> launched;
   for (const auto& e : events(r.out))
@@ -158,7 +150,7 @@ TEST(Multirun, CartesianProductInTheOrderGiven) {
 
 TEST(Multirun, SweeperParamsFromConfigAndChoice) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "+hydra.sweeper.params.foo='choice(p,q)'"}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "+hydra.sweeper.params.foo='choice(p,q)'"}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("TASK foo=p\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("TASK foo=q\n"), std::string::npos) << r.out;
@@ -166,7 +158,7 @@ TEST(Multirun, SweeperParamsFromConfigAndChoice) {
 
 TEST(Multirun, ModeFromConfigAndSingleJobWithoutSweep) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"hydra.mode=MULTIRUN"}), dir.path());
+  auto r = run_process(lifecycle_argv({"hydra.mode=MULTIRUN"}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Launching 1 jobs locally"), std::string::npos) << r.out;
   EXPECT_TRUE(fs::exists(single_sweep_dir(dir.path()) / "0/.hydra/config.yaml"));
@@ -174,15 +166,15 @@ TEST(Multirun, ModeFromConfigAndSingleJobWithoutSweep) {
 
 TEST(Multirun, GroupSweepsWithListAndGlob) {
   ScratchDir dir;
-  auto listed = run_process(app_argv({"-m", "+db=mysql,postgres", "hydra.sweep.dir=s1"}), dir.path());
+  auto listed = run_process(lifecycle_argv({"-m", "+db=mysql,postgres", "hydra.sweep.dir=s1"}), dir.path());
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_EQ(read_text(dir.path() / "s1/1/.hydra/config.yaml"),
             "foo: bar\nfail: none\ndb:\n  driver: postgres\n  port: 5432\n");
-  auto excluded = run_process(app_argv({"-m", "+db=glob(*,exclude=my*)", "hydra.sweep.dir=s2"}), dir.path());
+  auto excluded = run_process(lifecycle_argv({"-m", "+db=glob(*,exclude=my*)", "hydra.sweep.dir=s2"}), dir.path());
   ASSERT_EQ(excluded.exit_code, 0) << excluded.err;
   EXPECT_NE(excluded.out.find("Launching 1 jobs locally"), std::string::npos) << excluded.out;
   EXPECT_NE(excluded.out.find("#0 : +db=postgres"), std::string::npos) << excluded.out;
-  auto globbed2 = run_process(app_argv({"-m", "+db=glob(*)", "hydra.sweep.dir=s3"}), dir.path());
+  auto globbed2 = run_process(lifecycle_argv({"-m", "+db=glob(*)", "hydra.sweep.dir=s3"}), dir.path());
   ASSERT_EQ(globbed2.exit_code, 0) << globbed2.err;
   EXPECT_NE(globbed2.out.find("#0 : +db=mysql"), std::string::npos) << globbed2.out;
   EXPECT_NE(globbed2.out.find("#1 : +db=postgres"), std::string::npos) << globbed2.out;
@@ -190,7 +182,7 @@ TEST(Multirun, GroupSweepsWithListAndGlob) {
 
 TEST(Multirun, SweepWithoutMultirunIsAnError) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"foo=a,b"}), dir.path());
+  auto r = run_process(lifecycle_argv({"foo=a,b"}), dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("foo=a,b"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--multirun"), std::string::npos) << r.err;
@@ -200,7 +192,7 @@ TEST(Multirun, SweepWithoutMultirunIsAnError) {
 TEST(Multirun, AJobThatDoesNotComposeStopsEverythingBeforeLaunch) {
   ScratchDir dir;
   // Job #0 is fine, job #1 names a group option that does not exist.
-  auto r = run_process(app_argv({"-m", "+db=mysql,nonexistent"}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "+db=mysql,nonexistent"}), dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("Job #1 (+db=nonexistent) does not compose"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("nonexistent"), std::string::npos) << r.err;
@@ -211,7 +203,7 @@ TEST(Multirun, AJobThatDoesNotComposeStopsEverythingBeforeLaunch) {
 TEST(Multirun, BadSweepsAreClearErrors) {
   ScratchDir dir;
   for (std::string bad : {"foo=range(a,b)", "foo=interval(0,1)", "foo=glob(*)", "foo=a,,b", "foo=range(0,3,0)"}) {
-    auto r = run_process(app_argv({"-m", bad}), dir.path());
+    auto r = run_process(lifecycle_argv({"-m", bad}), dir.path());
     EXPECT_EQ(r.exit_code, 1) << bad;
     EXPECT_NE(r.err.find("Invalid sweep '" + bad + "'"), std::string::npos) << bad << ": " << r.err;
   }
@@ -220,7 +212,7 @@ TEST(Multirun, BadSweepsAreClearErrors) {
 
 TEST(Multirun, SigintMidSweepStopsLaunchingAndExits130) {
   ScratchDir dir;
-  ChildProcess child(app_argv({"-m", "fail=none,wait_for_signal,none"}), dir.path());
+  ChildProcess child(lifecycle_argv({"-m", "fail=none,wait_for_signal,none"}), dir.path());
   ASSERT_TRUE(child.wait_for_output("WAITING", std::chrono::seconds(20)));
   child.send_signal(SIGINT);
   auto r = child.wait();
@@ -232,7 +224,7 @@ TEST(Multirun, SigintMidSweepStopsLaunchingAndExits130) {
 
 TEST(Multirun, JobEventsRunInThisProcessWithTheBasicLauncher) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "foo=a,b"}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "foo=a,b"}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::smatch init, job;
   ASSERT_TRUE(std::regex_search(r.out, init, std::regex(R"(cb1\.__init__ pid=(\d+))")));

@@ -1,6 +1,6 @@
 // The process launcher (SPEC §9; issue #5) through the real binaries: same records as the basic
 // launcher, job events in the job's process, crash/exit/timeout isolation, interrupts.
-#include "support/process.hpp"
+#include "support/apps.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,22 +13,6 @@ namespace fs = std::filesystem;
 using namespace hydra::testing;
 
 namespace {
-
-const std::string kPluginDir = std::string(HYDRA_TEST_PLUGIN_ROOT) + "/lifecycle";
-
-std::vector<std::string> app_argv(std::vector<std::string> args) {
-  std::vector<std::string> argv = {LIFECYCLE_APP, "--plugin-dir", kPluginDir};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
-}
-
-// The files of each job dir and the sweep dir itself (the launcher's own .launcher/ left out).
-std::vector<std::string> record_files(const fs::path& sweep) {
-  std::vector<std::string> out;
-  for (const auto& f : list_files(sweep))
-    if (f.rfind(".launcher/", 0) != 0) out.push_back(f);
-  return out;
-}
 
 // job_return.yaml without what differs between two runs (times, the working dir in paths).
 std::string stable_job_return(const fs::path& file, const fs::path& sweep) {
@@ -94,7 +78,7 @@ TEST(ProcessLauncher, SameRecordsAsTheBasicLauncher) {
 
 TEST(ProcessLauncher, JobEventsRunInTheJobsProcess) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=2", "foo=a,b"}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=2", "foo=a,b"}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(cb1\.__init__ pid=(\d+)\n(?:.*\n)*?cb1\.on_multirun_start)")))
@@ -114,7 +98,7 @@ TEST(ProcessLauncher, ASegfaultingJobFailsWithTheSignalAndTheSweepGoesOn) {
   // Under ASan the sanitizer would catch the SIGSEGV and exit 1: let the job die by the signal.
   const char* asan = std::getenv("ASAN_OPTIONS");
   const std::string asan_options = std::string(asan ? asan : "") + (asan && *asan ? ":" : "") + "handle_segv=0";
-  auto r = run_process(app_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=2",
+  auto r = run_process(lifecycle_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=2",
                                  "fail=none,segfault,none,none", "hydra.sweep.dir=s"}),
                        dir.path(), {{"ASAN_OPTIONS", asan_options}});
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -133,7 +117,7 @@ TEST(ProcessLauncher, ASegfaultingJobFailsWithTheSignalAndTheSweepGoesOn) {
 
 TEST(ProcessLauncher, ExitWithoutAJobReturnAndTimeout) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "hydra/launcher=process", "hydra.launcher.timeout=1", "fail=exit3,sleep",
+  auto r = run_process(lifecycle_argv({"-m", "hydra/launcher=process", "hydra.launcher.timeout=1", "fail=exit3,sleep",
                                  "+sleep_s=30", "hydra.sweep.dir=s"}),
                        dir.path());
   EXPECT_EQ(r.exit_code, 1);
@@ -145,7 +129,7 @@ TEST(ProcessLauncher, ExitWithoutAJobReturnAndTimeout) {
 
 TEST(ProcessLauncher, TaskExceptionKeepsTheJobsOwnReturn) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "hydra/launcher=process", "fail=none,exception"}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "hydra/launcher=process", "fail=none,exception"}), dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("#1 FAILED (fail=exception): std::invalid_argument: task failed"), std::string::npos) << r.out;
   EXPECT_EQ(r.err, "Error executing job with overrides: ['fail=exception']\nstd::invalid_argument: task failed\n");
@@ -153,7 +137,7 @@ TEST(ProcessLauncher, TaskExceptionKeepsTheJobsOwnReturn) {
 
 TEST(ProcessLauncher, SigintStopsLaunchingAndTheRunningJobEndsInterrupted) {
   ScratchDir dir;
-  ChildProcess child(app_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=1",
+  ChildProcess child(lifecycle_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=1",
                                "fail=wait_for_signal,none,none"}),
                      dir.path());
   ASSERT_TRUE(child.wait_for_output("WAITING", std::chrono::seconds(20)));
@@ -167,7 +151,7 @@ TEST(ProcessLauncher, SigintStopsLaunchingAndTheRunningJobEndsInterrupted) {
 
 TEST(ProcessLauncher, BadParametersAreClearErrors) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=0", "foo=a,b"}), dir.path());
+  auto r = run_process(lifecycle_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=0", "foo=a,b"}), dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("Error in call to target 'hydra.launchers.ProcessLauncher'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("n_jobs must be a positive number"), std::string::npos) << r.err;

@@ -4,7 +4,7 @@
 //
 // The app is copied with its conf/ into the scratch dir, so conf/ can be edited there (an app
 // reads the conf/ next to its binary; the embedded copy only when there is none).
-#include "support/process.hpp"
+#include "support/apps.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,6 @@ using namespace hydra::testing;
 
 namespace {
 
-const std::string kPluginDir = std::string(HYDRA_TEST_PLUGIN_ROOT) + "/lifecycle";
 // libhydra_core of this build (<build>/lib), for the copied binary.
 const fs::path kCoreLibDir = fs::path(HYDRA_TEST_PLUGIN_ROOT).parent_path().parent_path() / "lib";
 
@@ -48,7 +47,7 @@ class RerunTest : public ::testing::Test {
   fs::path root() const { return fs::canonical(dir_.path()); }
 
   ProcessResult run(std::vector<std::string> args) {
-    std::vector<std::string> argv = {app().string(), "--plugin-dir", kPluginDir};
+    std::vector<std::string> argv = {app().string(), "--plugin-dir", lifecycle_plugin_dir()};
     argv.insert(argv.end(), args.begin(), args.end());
     const char* old = std::getenv("LD_LIBRARY_PATH");
     std::string path = kCoreLibDir.string() + (old && *old ? ":" + std::string(old) : "");

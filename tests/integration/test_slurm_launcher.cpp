@@ -2,7 +2,7 @@
 // (cmake/slurm/start-local-slurm.sh, found through SLURM_CONF as cmake/run-tests.sh exports it).
 // Without the cluster these tests FAIL with a message saying how to get it; they are never
 // skipped. ctest label `slurm`; they share the cluster, so they do not run in parallel.
-#include "support/process.hpp"
+#include "support/apps.hpp"
 #include "support/slurm.hpp"
 
 #include <gtest/gtest.h>
@@ -18,21 +18,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kPluginDir = std::string(HYDRA_TEST_PLUGIN_ROOT) + "/lifecycle";
-
-std::vector<std::string> app_argv(std::vector<std::string> args) {
-  std::vector<std::string> argv = {LIFECYCLE_APP, "--plugin-dir", kPluginDir, "-m", "hydra/launcher=slurm",
-                                   "hydra.launcher.poll_interval_s=0.2"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
-}
-
-// The files of each job dir and the sweep dir itself (the launcher's own .launcher/ left out).
-std::vector<std::string> record_files(const fs::path& sweep) {
-  std::vector<std::string> out;
-  for (const auto& f : list_files(sweep))
-    if (f.rfind(".launcher/", 0) != 0) out.push_back(f);
-  return out;
+// lifecycle_app sweeping on the local cluster.
+std::vector<std::string> slurm_argv(std::vector<std::string> args) {
+  args.insert(args.begin(), {"-m", "hydra/launcher=slurm", "hydra.launcher.poll_interval_s=0.2"});
+  return lifecycle_argv(std::move(args));
 }
 
 // A job_return.yaml / hydra.yaml without what legitimately differs between two sweeps run from
@@ -113,7 +102,7 @@ TEST_F(SlurmLauncher, SameRecordsAsTheBasicLauncher) {
 }
 
 TEST_F(SlurmLauncher, JobEventsRunInTheJobsProcess) {
-  auto r = run_process(app_argv({"foo=a,b", "hydra.sweep.dir=s"}), dir.path());
+  auto r = run_process(slurm_argv({"foo=a,b", "hydra.sweep.dir=s"}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(cb1\.__init__ pid=(\d+)\n(?:.*\n)*?cb1\.on_multirun_start)")))
@@ -140,7 +129,7 @@ TEST_F(SlurmLauncher, ASegfaultingJobFailsWithTheSignalAndTheOthersComplete) {
   // reaches the array tasks through sbatch's --export=ALL).
   const char* asan = std::getenv("ASAN_OPTIONS");
   const std::string asan_options = std::string(asan ? asan : "") + (asan && *asan ? ":" : "") + "handle_segv=0";
-  auto r = run_process(app_argv({"fail=none,segfault,none,none", "hydra.sweep.dir=s"}), dir.path(),
+  auto r = run_process(slurm_argv({"fail=none,segfault,none,none", "hydra.sweep.dir=s"}), dir.path(),
                        {{"ASAN_OPTIONS", asan_options}});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("#1 FAILED (fail=segfault): signal 11 (SIGSEGV); log: "), std::string::npos) << r.out;
@@ -158,7 +147,7 @@ TEST_F(SlurmLauncher, ASegfaultingJobFailsWithTheSignalAndTheOthersComplete) {
 }
 
 TEST_F(SlurmLauncher, ATaskExceptionKeepsTheJobsOwnReturn) {
-  auto r = run_process(app_argv({"fail=none,exception"}), dir.path());
+  auto r = run_process(slurm_argv({"fail=none,exception"}), dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("#1 FAILED (fail=exception): std::invalid_argument: task failed"), std::string::npos) << r.out;
   EXPECT_EQ(r.err, "Error executing job with overrides: ['fail=exception']\nstd::invalid_argument: task failed\n");
@@ -167,7 +156,7 @@ TEST_F(SlurmLauncher, ATaskExceptionKeepsTheJobsOwnReturn) {
 // One sweep, three jobs: #0 is scancel'd while it runs, #1 outlives timeout_min=1, #2 completes.
 TEST_F(SlurmLauncher, ScancelAndTimeLimitAreFailedWithSlurmsState) {
   const auto t0 = std::chrono::steady_clock::now();
-  ChildProcess child(app_argv({"fail=sleep,sleep,none", "+sleep_s=600", "hydra.launcher.timeout_min=1",
+  ChildProcess child(slurm_argv({"fail=sleep,sleep,none", "+sleep_s=600", "hydra.launcher.timeout_min=1",
                                "hydra.sweep.dir=s"}),
                      dir.path());
   const fs::path sweep = dir.path() / "s";
@@ -206,7 +195,7 @@ TEST_F(SlurmLauncher, ScancelAndTimeLimitAreFailedWithSlurmsState) {
 }
 
 TEST_F(SlurmLauncher, SigintCancelsTheArrayAndTheRunningJobEndsInterrupted) {
-  ChildProcess child(app_argv({"hydra.launcher.array_parallelism=1", "fail=wait_for_signal,none,none", "hydra.sweep.dir=s"}),
+  ChildProcess child(slurm_argv({"hydra.launcher.array_parallelism=1", "fail=wait_for_signal,none,none", "hydra.sweep.dir=s"}),
                      dir.path());
   const fs::path sweep = dir.path() / "s";
   std::string id;
@@ -232,7 +221,7 @@ TEST_F(SlurmLauncher, SigintCancelsTheArrayAndTheRunningJobEndsInterrupted) {
 }
 
 TEST_F(SlurmLauncher, ParametersReachSbatch) {
-  auto r = run_process(app_argv({"foo=a,b", "hydra.sweep.dir=s", "hydra.launcher.partition=debug",
+  auto r = run_process(slurm_argv({"foo=a,b", "hydra.sweep.dir=s", "hydra.launcher.partition=debug",
                                  "hydra.launcher.timeout_min=7", "hydra.launcher.cpus_per_task=2",
                                  "hydra.launcher.mem_gb=1", "hydra.launcher.array_parallelism=1",
                                  "+hydra.launcher.additional_parameters.comment=hydra-cpp-test"}),
@@ -249,7 +238,7 @@ TEST_F(SlurmLauncher, ParametersReachSbatch) {
 }
 
 TEST_F(SlurmLauncher, SbatchRejectingTheJobIsAClearError) {
-  auto r = run_process(app_argv({"foo=a,b", "hydra.launcher.mem_gb=100000"}), dir.path());
+  auto r = run_process(slurm_argv({"foo=a,b", "hydra.launcher.mem_gb=100000"}), dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("SLURM launcher: `sbatch --parsable --array=0-1%256"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("sbatch: error: "), std::string::npos) << r.err;
@@ -257,13 +246,13 @@ TEST_F(SlurmLauncher, SbatchRejectingTheJobIsAClearError) {
 }
 
 TEST_F(SlurmLauncher, MissingClusterOrClientToolsAreClearErrors) {
-  auto no_conf = run_process(app_argv({"foo=a"}), dir.path(), {{"SLURM_CONF", "/nonexistent/slurm.conf"}});
+  auto no_conf = run_process(slurm_argv({"foo=a"}), dir.path(), {{"SLURM_CONF", "/nonexistent/slurm.conf"}});
   EXPECT_EQ(no_conf.exit_code, 1);
   EXPECT_NE(no_conf.err.find("SLURM_CONF=/nonexistent/slurm.conf does not exist"), std::string::npos) << no_conf.err;
-  auto no_sbatch = run_process(app_argv({"foo=a"}), dir.path(), {{"PATH", "/nonexistent"}});
+  auto no_sbatch = run_process(slurm_argv({"foo=a"}), dir.path(), {{"PATH", "/nonexistent"}});
   EXPECT_EQ(no_sbatch.exit_code, 1);
   EXPECT_NE(no_sbatch.err.find("'sbatch' not found on PATH"), std::string::npos) << no_sbatch.err;
-  auto bad = run_process(app_argv({"foo=a", "+hydra.launcher.additional_parameters.wait=true"}), dir.path());
+  auto bad = run_process(slurm_argv({"foo=a", "+hydra.launcher.additional_parameters.wait=true"}), dir.path());
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("--wait is not allowed"), std::string::npos) << bad.err;
 }
@@ -271,7 +260,7 @@ TEST_F(SlurmLauncher, MissingClusterOrClientToolsAreClearErrors) {
 // Batches and max_array_size: several arrays, each numbering its tasks from 0 (task_offset in
 // the job file); every job still runs its own spec.
 TEST_F(SlurmLauncher, SeveralArraysPerSweepRunTheRightJobs) {
-  auto r = run_process(app_argv({"foo=a,b,c,d,e", "hydra.sweeper.max_batch_size=3", "hydra.launcher.max_array_size=2",
+  auto r = run_process(slurm_argv({"foo=a,b,c,d,e", "hydra.sweeper.max_batch_size=3", "hydra.launcher.max_array_size=2",
                                  "hydra.sweep.dir=s"}),
                        dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -293,7 +282,7 @@ TEST_F(SlurmLauncher, SeveralArraysPerSweepRunTheRightJobs) {
 // The overall bound: a sweep that outlives max_wait_min is cancelled and its jobs FAILED (timeout).
 TEST_F(SlurmLauncher, MaxWaitBoundsTheWholeWait) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto r = run_process(app_argv({"fail=sleep,none", "+sleep_s=600", "hydra.launcher.max_wait_min=0.05", "hydra.sweep.dir=s"}),
+  auto r = run_process(slurm_argv({"fail=sleep,none", "+sleep_s=600", "hydra.launcher.max_wait_min=0.05", "hydra.sweep.dir=s"}),
                        dir.path());
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;

@@ -1,5 +1,5 @@
 // A task that fails or is interrupted, in RUN mode (SPEC §3).
-#include "support/process.hpp"
+#include "support/apps.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,21 +8,9 @@
 namespace fs = std::filesystem;
 using namespace hydra::testing;
 
-namespace {
-
-const std::string kPluginDir = std::string(HYDRA_TEST_PLUGIN_ROOT) + "/lifecycle";
-
-std::vector<std::string> app_argv(std::vector<std::string> args) {
-  std::vector<std::string> argv = {LIFECYCLE_APP, "--plugin-dir", kPluginDir};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
-}
-
-}  // namespace
-
 TEST(TaskFailure, ExceptionFailsTheJobButEndEventsRun) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"fail=exception"}), dir.path());
+  auto r = run_process(lifecycle_argv({"fail=exception"}), dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("cb2.on_job_end status=FAILED value=null error=std::invalid_argument:task failed\n"
                        "cb1.on_job_end status=FAILED"),
@@ -36,7 +24,7 @@ TEST(TaskFailure, ExceptionFailsTheJobButEndEventsRun) {
 
 TEST(TaskFailure, NonStdExceptionIsNamed) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"fail=int"}), dir.path());
+  auto r = run_process(lifecycle_argv({"fail=int"}), dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("cb1.on_job_end status=FAILED value=null error=int:"), std::string::npos) << r.out;
   EXPECT_EQ(r.err, "Error executing job with overrides: ['fail=int']\nint\n");
@@ -44,14 +32,14 @@ TEST(TaskFailure, NonStdExceptionIsNamed) {
 
 TEST(TaskFailure, MissingConfigKeyNamesTheKey) {
   ScratchDir dir;
-  auto r = run_process(app_argv({"fail=missing_key"}), dir.path());
+  auto r = run_process(lifecycle_argv({"fail=missing_key"}), dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("hydra::ConfigError: Missing key divisor"), std::string::npos) << r.err;
 }
 
 TEST(TaskFailure, SigintEndsTheJobAsInterruptedWithExit130) {
   ScratchDir dir;
-  ChildProcess child(app_argv({"fail=wait_for_signal"}), dir.path());
+  ChildProcess child(lifecycle_argv({"fail=wait_for_signal"}), dir.path());
   ASSERT_TRUE(child.wait_for_output("WAITING", std::chrono::seconds(20)));
   child.send_signal(SIGINT);
   auto r = child.wait();
@@ -62,7 +50,7 @@ TEST(TaskFailure, SigintEndsTheJobAsInterruptedWithExit130) {
 
 TEST(TaskFailure, TaskLogLinesGoToConsoleAndJobLog) {
   ScratchDir dir;
-  auto r = run_process(app_argv({}), dir.path());
+  auto r = run_process(lifecycle_argv({}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("][lifecycle_app][INFO] - task log line foo=bar\n"), std::string::npos) << r.out;
   std::vector<std::string> logs;
