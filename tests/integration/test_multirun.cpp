@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <regex>
+#include <thread>
 
 namespace fs = std::filesystem;
 using namespace hydra::testing;
@@ -230,4 +231,45 @@ TEST(Multirun, JobEventsRunInThisProcessWithTheBasicLauncher) {
   ASSERT_TRUE(std::regex_search(r.out, init, std::regex(R"(cb1\.__init__ pid=(\d+))")));
   ASSERT_TRUE(std::regex_search(r.out, job, std::regex(R"(cb1\.on_job_start pid=(\d+))")));
   EXPECT_EQ(init[1], job[1]);
+}
+
+// The multirun hooks too: a raising hook is warned and everything else runs; strict makes it exit 1.
+class RaisingMultirunHook : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RaisingMultirunHook, IsWarnedAndEverythingElseRuns) {
+  const std::string hook = GetParam();
+  ScratchDir dir;
+  auto r = run_process(lifecycle_argv({"-m", "foo=a,b", "hydra.callbacks.cb1.raise_in=[" + hook + "]"}), dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Callback Recorder." + hook + " raised std::runtime_error: boom in " + hook), std::string::npos)
+      << r.out;
+  auto ev = events(r.out);
+  EXPECT_EQ(std::count(ev.begin(), ev.end(), "TASK foo=b"), 1) << r.out;
+  EXPECT_EQ(std::count(ev.begin(), ev.end(), "cb2.on_multirun_end"), 1) << r.out;
+  EXPECT_EQ(std::count(ev.begin(), ev.end(), "cb1.on_multirun_end"), 1) << r.out;
+
+  auto strict = run_process(
+      lifecycle_argv({"-m", "foo=a,b", "hydra.callbacks.cb1.raise_in=[" + hook + "]", "+hydra.callbacks.cb1._strict_=true"}),
+      dir.path());
+  EXPECT_EQ(strict.exit_code, 1) << strict.out << strict.err;
+  EXPECT_NE(strict.err.find("Error: strict callback Recorder." + hook + " raised std::runtime_error"), std::string::npos)
+      << strict.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(MultirunHooks, RaisingMultirunHook,
+                         ::testing::Values("on_multirun_start", "on_job_start", "on_job_end", "on_multirun_end"));
+
+TEST(Multirun, ASecondSignalExitsAtOnce) {
+  ScratchDir dir;
+  // The task sleeps without looking at hydra::interrupted(): only the second signal ends it.
+  ChildProcess child(lifecycle_argv({"-m", "fail=sleep,none", "+sleep_s=30"}), dir.path());
+  ASSERT_TRUE(child.wait_for_output("TASK foo=bar", std::chrono::seconds(20)));
+  auto start = std::chrono::steady_clock::now();
+  child.send_signal(SIGINT);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  child.send_signal(SIGINT);
+  auto r = child.wait(std::chrono::seconds(20));
+  EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_NE(r.err.find("Interrupted twice"), std::string::npos) << r.err;
 }

@@ -123,3 +123,15 @@ TEST(SeedExample, UnknownFlagIsAnErrorNamingIt) {
   EXPECT_NE(r.err.find("Unrecognized argument '--cfgg'; did you mean --cfg?"), std::string::npos) << r.err;
   EXPECT_TRUE(list_files(dir.path()).empty());
 }
+
+TEST(PluginExample, TheExampleAppLoadsItsCallbackFromThePluginDir) {
+  // examples/plugin_app names `hydra_examples.timer.JobTimerCallback`: found in the shipped
+  // plugin dir beside libhydra_core, no --plugin-dir needed.
+  ScratchDir dir;
+  auto r = run_process({PLUGIN_APP}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("][HYDRA] run of 'config' started"), std::string::npos) << r.out;  // before the job: HYDRA format
+  EXPECT_NE(r.out.find("][plugin_app][INFO] - training resnet for 3 epochs"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\]\[hydra_examples\.timer\]\[INFO\] - training COMPLETED took [0-9.]+ ms)")))
+      << r.out;
+}
