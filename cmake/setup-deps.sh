@@ -18,6 +18,13 @@ done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "setup-deps: installing ${missing[*]}" >&2
+# Package scripts that drop privileges (munge's postinst runs `su munge`) fail when `/` is not
+# searchable by other users, as in a root made with `mktemp -d` (mode 0700). Such a root is
+# unusable for any non-root user anyway: make it searchable, say so.
+if [[ $(id -u) -eq 0 && ! $(stat -c %A /) =~ ^d.......x ]]; then
+  echo "setup-deps: / is not searchable by other users (mode $(stat -c %a /)); chmod o+x / so package scripts can run" >&2
+  chmod o+x /
+fi
 sudo_cmd=()
 [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
 export DEBIAN_FRONTEND=noninteractive
