@@ -9,6 +9,14 @@ if [[ "${1:-}" == "--slurm" ]]; then
   packages+=(slurm-wlm munge)
 fi
 
+# munge (SLURM's authentication) refuses a socket path that is not searchable by all, and its
+# postinst runs as the munge user: a root made with `mktemp -d` (mode 0700) breaks both. Such a
+# root is unusable for any non-root user anyway, so make it searchable and say so.
+if [[ "${1:-}" == "--slurm" && $(id -u) -eq 0 && ! $(stat -c %A /) =~ ^d..x..x..x ]]; then
+  echo "setup-deps: / has mode $(stat -c %a /); munge needs it searchable by all: chmod go+x /" >&2
+  chmod go+x /
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -18,13 +26,7 @@ done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "setup-deps: installing ${missing[*]}" >&2
-# Package scripts that drop privileges (munge's postinst runs `su munge`) fail when `/` is not
-# searchable by other users, as in a root made with `mktemp -d` (mode 0700). Such a root is
-# unusable for any non-root user anyway: make it searchable, say so.
-if [[ $(id -u) -eq 0 && ! $(stat -c %A /) =~ ^d.......x ]]; then
-  echo "setup-deps: / is not searchable by other users (mode $(stat -c %a /)); chmod o+x / so package scripts can run" >&2
-  chmod o+x /
-fi
+
 sudo_cmd=()
 [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
 export DEBIAN_FRONTEND=noninteractive
