@@ -175,6 +175,25 @@ NodeName=$NODE NodeAddr=127.0.0.1 $node_hw RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 CONF
 
+# ----------------------------------------------------------------- cgroups --
+# slurmd 22.05 initialises its cgroup plugin even with proctrack/linuxproc and task/none, and
+# stops if /sys/fs/cgroup holds no cgroup file system (a chroot or container without /sys).
+# There, give it the smallest cgroup v1 layout it accepts: a tmpfs with the named `systemd`
+# hierarchy (an existing hierarchy of this kernel, mounted again; nothing is confined by it).
+# The stop script unmounts what is listed in $DIR/mounts.
+cgroup_fs=$(stat -f -c %T /sys/fs/cgroup 2>/dev/null || echo none)
+if [ "$cgroup_fs" != cgroup2fs ] && [ "$cgroup_fs" != tmpfs ]; then
+  log "no cgroup file system at /sys/fs/cgroup ($cgroup_fs): mounting a minimal v1 layout for slurmd"
+  mkdir -p /sys/fs/cgroup
+  mount -t tmpfs -o mode=755 hydra_slurm_cgroup /sys/fs/cgroup || die "cannot mount a tmpfs at /sys/fs/cgroup"
+  mkdir -p /sys/fs/cgroup/systemd
+  if ! mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd; then
+    umount /sys/fs/cgroup
+    die "cannot mount the cgroup v1 'systemd' hierarchy for slurmd (a kernel with cgroup v1 is needed here)"
+  fi
+  printf '%s\n' /sys/fs/cgroup/systemd /sys/fs/cgroup >"$DIR/mounts"
+fi
+
 # ----------------------------------------------------------------- daemons --
 export SLURM_CONF=$CONF  # inherited by slurmstepd and the jobs; the stop script finds strays by it
 /usr/sbin/slurmctld -f "$CONF" || { tail -n 20 "$DIR/log/slurmctld.log" >&2 || true; die "slurmctld failed to start"; }

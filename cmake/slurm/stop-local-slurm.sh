@@ -77,6 +77,11 @@ fi
 stop_group slurmd slurmctld  # ~2 s each, in parallel
 stop_group munged            # last: the SLURM daemons talk to it while they shut down
 rm -f "$DIR/pids" "$DIR/env.sh"
+# The cgroup layout the start script mounted for slurmd (only where the system had none).
+if [ -f "$DIR/mounts" ]; then
+  while read -r mountpoint; do umount "$mountpoint" 2>/dev/null || log "could not unmount $mountpoint"; done <"$DIR/mounts"
+  rm -f "$DIR/mounts"
+fi
 [ "$PURGE" = 1 ] && rm -rf "${DIR:?}" && log "removed $DIR"
 log "stopped in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}') s"
 exit 0
