@@ -18,12 +18,6 @@ namespace fs = std::filesystem;
 namespace hydra::internal {
 namespace {
 
-Config sequence_of(const std::vector<std::string>& items) {
-  Config seq = make_sequence();
-  for (const auto& item : items) push_back(seq, make_node(item));
-  return seq;
-}
-
 // hydra.job.env_set for the duration of the task; restores what was there before.
 class ScopedEnv {
  public:
@@ -101,7 +95,7 @@ void write_hydra_files(const fs::path& subdir, const Config& config, const std::
   if (ec) throw UserError("Cannot create " + subdir.string() + ": " + ec.message());
   write_file_atomic(subdir / "config.yaml", to_yaml(task_part(config)));
   write_file_atomic(subdir / "hydra.yaml", yaml_entry("hydra", config.get_child("hydra")));
-  write_file_atomic(subdir / "overrides.yaml", to_yaml(sequence_of(overrides)));
+  write_file_atomic(subdir / "overrides.yaml", to_yaml(make_sequence(overrides)));
 }
 
 void fail_with_current_exception(JobReturn& ret) {

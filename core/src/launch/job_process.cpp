@@ -20,12 +20,6 @@ namespace fs = std::filesystem;
 namespace hydra::internal {
 namespace {
 
-Config sequence_of(const std::vector<std::string>& items) {
-  Config seq = make_sequence();
-  for (const auto& item : items) push_back(seq, make_node(item));
-  return seq;
-}
-
 std::vector<std::string> strings_of(const Config& node, const std::string& key, const std::string& source) {
   std::vector<std::string> out;
   auto child = node.get_child_optional(key);
@@ -90,8 +84,8 @@ void write_job_spec(const fs::path& file, const JobProcessSpec& spec) {
   node.put("config_name", spec.config_name);
   node.put("now", format_time_utc(spec.now));
   node.put("return_file", spec.return_file);
-  node.add_child("task_overrides", sequence_of(spec.task_overrides));
-  node.add_child("plugin_dirs", sequence_of(spec.plugin_dirs));
+  node.add_child("task_overrides", make_sequence(spec.task_overrides));
+  node.add_child("plugin_dirs", make_sequence(spec.plugin_dirs));
   node.add_child("config", spec.config);
   write_file_atomic(file, to_yaml(node));
 }

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace hydra {
 
@@ -263,6 +264,12 @@ inline Config make_node(const char* value) { return make_node(std::string(value)
 inline Config make_null() { return Config(Value::null()); }
 inline Config make_sequence() { return Config(Value::sequence()); }
 inline void push_back(Config& sequence, Config item) { sequence.push_back({std::string(), std::move(item)}); }
+// A sequence of strings (e.g. a list of overrides).
+inline Config make_sequence(const std::vector<std::string>& items) {
+  Config sequence = make_sequence();
+  for (const auto& item : items) push_back(sequence, make_node(item));
+  return sequence;
+}
 
 namespace detail {
 

@@ -45,9 +45,7 @@ inline Config job_return_head(const JobReturn& r) {
   node.put("status", std::string(to_string(r.status)));
   node.put("task_name", r.task_name);
   node.put("working_dir", r.working_dir);
-  Config overrides = make_sequence();
-  for (const auto& o : r.overrides) push_back(overrides, make_node(o));
-  node.add_child("overrides", overrides);
+  node.add_child("overrides", make_sequence(r.overrides));
   node.add_child("return_value", r.return_value);
   node.put("start_time", format_time_utc(r.start_time));
   node.put("duration_s", r.duration.count());
