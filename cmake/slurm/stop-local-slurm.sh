@@ -19,14 +19,8 @@ DIR=$(cd "$DIR" && pwd -P)
 CONF=$DIR/slurm.conf
 t0=$(date +%s.%N)
 
-pidfile_of() { case $1 in munged) echo "$DIR/munge-run/munged.pid" ;; *) echo "$DIR/run/$1.pid" ;; esac; }
-read_pid() { local f; f=$(pidfile_of "$1"); [ -s "$f" ] && tr -dc '0-9' <"$f" || true; }
-ours() {
-  local name=$1 pid=$2 cmd
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-  case $cmd in *"$name"*"$DIR/"*) return 0 ;; *) return 1 ;; esac
-}
+# shellcheck source=cmake/slurm/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # slurmstepd and job processes of this cluster (environment SLURM_CONF=$CONF), this script and
 # its ancestors excluded.
 cluster_procs() {

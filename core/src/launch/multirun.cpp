@@ -33,28 +33,6 @@ ComposedConfig compose_job(const MultirunRequest& request, const std::vector<std
   return composed;
 }
 
-// The JobReturn a launcher gets back and on_multirun_end sees: everything but the bulk of
-// hydra_cfg (on_job_end saw it whole; it stays in <job dir>/.hydra/job_return.yaml), so a sweep
-// of 10,000 jobs does not hold 10,000 hydra trees.
-JobReturn retained(const JobReturn& full) {
-  JobReturn kept;
-  kept.overrides = full.overrides;
-  kept.cfg = full.cfg;
-  kept.working_dir = full.working_dir;
-  kept.task_name = full.task_name;
-  kept.status = full.status;
-  kept.return_value = full.return_value;
-  kept.num = full.num;
-  kept.id = full.id;
-  kept.start_time = full.start_time;
-  kept.duration = full.duration;
-  kept.error = full.error;
-  kept.log_path = full.log_path;
-  if (auto out = full.hydra_cfg.get_child_optional("hydra.runtime.output_dir"))
-    kept.hydra_cfg.put_child("hydra.runtime.output_dir", *out);
-  return kept;
-}
-
 // Moves a JobReturn into `to` without deep-copying its trees (ptree has swap, not move).
 void move_into(JobReturn& to, JobReturn& from) {
   to.overrides = std::move(from.overrides);
@@ -70,6 +48,19 @@ void move_into(JobReturn& to, JobReturn& from) {
   to.duration = from.duration;
   to.error = std::move(from.error);
   to.log_path = std::move(from.log_path);
+}
+
+// The JobReturn a launcher gets back and on_multirun_end sees: `full` moved out, with hydra_cfg
+// cut down to hydra.runtime.output_dir (on_job_end saw it whole; it stays in <job dir>/.hydra/
+// job_return.yaml), so a sweep of 10,000 jobs does not hold 10,000 hydra trees.
+JobReturn retained(JobReturn&& full) {
+  Config trimmed;
+  if (auto out = full.hydra_cfg.get_child_optional("hydra.runtime.output_dir"))
+    trimmed.put_child("hydra.runtime.output_dir", *out);
+  full.hydra_cfg.swap(trimmed);
+  JobReturn kept;
+  move_into(kept, full);
+  return kept;
 }
 
 class MultirunContext final : public LaunchContext {
@@ -94,7 +85,7 @@ class MultirunContext final : public LaunchContext {
     JobResult result = run_job(spec, callbacks_, request_.task);
     // Back to the HYDRA format between jobs (Hydra's launcher does the same).
     use_sweep_logging();
-    return retained(result.job_return);
+    return retained(std::move(result.job_return));
   }
 
   Config job_config(const JobRequest& job) override {
@@ -162,7 +153,7 @@ class MultirunContext final : public LaunchContext {
       fs::create_directories(output_dir / subdir->data().text(), ec);
       if (!ec) write_job_return(output_dir / subdir->data().text() / "job_return.yaml", ret);
     }
-    return retained(ret);
+    return retained(std::move(ret));
   }
 
   std::string launcher_dir() const override {
