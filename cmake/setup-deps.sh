@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages hydra-cpp needs, only those missing. Idempotent.
-# Usage: scripts/setup-deps.sh [--slurm]   (run as root, or via sudo)
+# Usage: cmake/setup-deps.sh [--slurm]   (run as root, or via sudo)
 set -euo pipefail
 
 packages=(g++ cmake make ccache pkg-config libboost-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-          libgtest-dev libgmock-dev libbenchmark-dev git ca-certificates)
+          libgtest-dev libgmock-dev libbenchmark-dev git ca-certificates
+          clang-14 libclang-rt-14-dev valgrind time)
 if [[ "${1:-}" == "--slurm" ]]; then
   packages+=(slurm-wlm munge)
 fi
