@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <cstdio>
 #include <optional>
 
 namespace hydra::internal {
@@ -110,9 +111,58 @@ Config convert(const YAML::Node& node, const std::string& source) {
   return Config(Value::null());
 }
 
+// Length of the UTF-8 sequence starting at text[i] (1-4), or 0 if it is not well-formed
+// (bad lead byte, truncated, overlong, surrogate or above U+10FFFF).
+std::size_t utf8_sequence_length(const std::string& text, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+  if (length == 0 || i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k)
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  unsigned char second = byte(i + 1);
+  if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) || (lead == 0xF0 && second < 0x90) ||
+      (lead == 0xF4 && second > 0x8F))
+    return 0;
+  return length;
+}
+
+// YAML text must be UTF-8 without control characters other than tab and line breaks, as PyYAML
+// (Hydra) requires. yaml-cpp would instead pass stray bytes through or turn them into U+FFFD,
+// so a value would not survive being written to .hydra/config.yaml and read back.
+void check_yaml_characters(const std::string& text, const std::string& source) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = utf8_sequence_length(text, i);
+    std::string problem;
+    if (length == 0) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", c);
+      problem = std::string("invalid UTF-8 byte ") + hex + ". Save the file as UTF-8";
+    } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      char code[8];
+      std::snprintf(code, sizeof code, "U+%04X", c);
+      problem = std::string("control character ") + code +
+                " is not allowed in YAML. Remove it, or write it as an escape in a double-quoted string";
+    }
+    if (!problem.empty())
+      throw UserError(source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + problem);
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += length;
+  }
+}
+
 }  // namespace
 
 Config parse_yaml(const std::string& text, const std::string& source) {
+  check_yaml_characters(text, source);
   YAML::Node root;
   try {
     root = YAML::Load(text);
