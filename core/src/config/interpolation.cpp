@@ -159,8 +159,18 @@ class Resolver {
     return evaluate(text, key);
   }
 
-  // The value of a string with interpolations, as a node.
+  // The value of a string with interpolations, as a node. Nested ${...} and chains of references
+  // (a: ${b}, b: ${c}, ...) recurse through here: past kMaxDepth it is an error, not a stack overflow.
   Config evaluate(const std::string& text, const std::string& key) {
+    static constexpr int kMaxDepth = 256;
+    if (depth_ >= kMaxDepth)
+      throw UserError("Interpolation too deep (at " + show(key) + "): more than " + std::to_string(kMaxDepth) +
+                      " nested ${...} or chained references. Refer to the final value directly");
+    ++depth_;
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{depth_};
     auto segments = split_segments(text, key);
     if (segments.size() == 1 && segments[0].expr) return expression(segments[0].text, key, text);
     std::string out;
@@ -270,6 +280,7 @@ class Resolver {
   const ResolveOptions& options_;
   std::vector<std::string> stack_;
   std::map<std::string, Config> memo_;
+  int depth_ = 0;
 };
 
 }  // namespace

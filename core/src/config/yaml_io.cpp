@@ -325,7 +325,19 @@ class ValueParser {
     }
   }
 
+  // Lists and dicts nest by recursion: past this depth a value is an error, not a stack overflow.
+  static constexpr int kMaxNesting = 256;
+  struct NestingGuard {
+    ValueParser& parser;
+    explicit NestingGuard(ValueParser& p) : parser(p) {
+      if (++parser.depth_ > kMaxNesting)
+        parser.fail("lists and dicts nested more than " + std::to_string(kMaxNesting) + " levels deep");
+    }
+    ~NestingGuard() { --parser.depth_; }
+  };
+
   Config list() {
+    NestingGuard nesting(*this);
     ++i_;  // [
     Config seq(Value::sequence());
     skip_ws();
@@ -350,6 +362,7 @@ class ValueParser {
   }
 
   Config dict() {
+    NestingGuard nesting(*this);
     ++i_;  // {
     Config map;
     skip_ws();
@@ -389,6 +402,7 @@ class ValueParser {
   std::string_view s_;
   const std::string& source_;
   std::size_t i_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace
