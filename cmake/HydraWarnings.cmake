@@ -12,3 +12,15 @@ if(HYDRA_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# libFuzzer targets (tests/fuzz): the whole build is instrumented for coverage and sanitized, so
+# the core code the targets link is what the fuzzer steers by. Clang only.
+option(HYDRA_BUILD_FUZZ "Build the libFuzzer targets in tests/fuzz (Clang only)" OFF)
+if(HYDRA_BUILD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "HYDRA_BUILD_FUZZ needs Clang's libFuzzer: configure with -DCMAKE_CXX_COMPILER=clang++-14")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,142 @@
+// Replays, through the same entry code the libFuzzer targets run, every input that once crashed
+// a target (tests/fuzz/regressions/<target>/) and every checked-in seed (tests/fuzz/seeds/<target>/):
+// each must end in a clear UserError at most, never another exception or a sanitizer report.
+#include "fuzz_entries.hpp"
+
+#include "config/interpolation.hpp"
+#include "config/yaml_io.hpp"
+#include "util/errors.hpp"
+#include "util/files.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<fs::path> inputs_in(const fs::path& dir) {
+  std::vector<fs::path> files;
+  if (fs::is_directory(dir))
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (entry.is_regular_file()) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+class FuzzReplay : public ::testing::TestWithParam<hydra::fuzz::Target> {};
+
+void replay(const hydra::fuzz::Target& target, const char* kind) {
+  auto files = inputs_in(fs::path(HYDRA_FUZZ_DIR) / kind / target.name);
+  for (const auto& file : files) {
+    SCOPED_TRACE(file.string());
+    EXPECT_NO_THROW(target.entry(hydra::internal::read_file(file)));
+  }
+}
+
+TEST_P(FuzzReplay, RegressionInputsEndInUserErrorAtMost) { replay(GetParam(), "regressions"); }
+
+TEST_P(FuzzReplay, SeedsEndInUserErrorAtMost) {
+  ASSERT_FALSE(inputs_in(fs::path(HYDRA_FUZZ_DIR) / "seeds" / GetParam().name).empty())
+      << "every target has checked-in seeds";
+  replay(GetParam(), "seeds");
+}
+
+INSTANTIATE_TEST_SUITE_P(Targets, FuzzReplay, ::testing::ValuesIn(hydra::fuzz::targets()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// Deeply nested inputs end in a clear error rather than a stack overflow. Depths are far beyond
+// what the default 8 MiB stack survives without the limits.
+namespace deep {
+
+using hydra::Config;
+using hydra::internal::UserError;
+
+std::string nested(std::string_view open, std::string_view inner, std::string_view close, int depth) {
+  std::string text;
+  for (int i = 0; i < depth; ++i) text += open;
+  text += inner;
+  for (int i = 0; i < depth; ++i) text += close;
+  return text;
+}
+
+// k0: ${k1}, k1: ${k2}, ..., k<length>: end
+Config reference_chain(int length) {
+  Config chain;
+  for (int i = 0; i < length; ++i)
+    chain.push_back({"k" + std::to_string(i), Config(hydra::Value::string("${k" + std::to_string(i + 1) + "}"))});
+  chain.push_back({"k" + std::to_string(length), Config(hydra::Value::string("end"))});
+  return chain;
+}
+
+void expect_user_error(const std::function<void()>& run, const std::string& message_part) {
+  try {
+    run();
+    ADD_FAILURE() << "expected a UserError saying '" << message_part << "'";
+  } catch (const UserError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr(message_part));
+  }
+}
+
+TEST(DeepNesting, OverrideValueListsAndDictsStopAt256Levels) {
+  for (auto [open, close] : {std::pair{"[", "]"}, std::pair{"{a:", "}"}}) {
+    EXPECT_NO_THROW(hydra::internal::parse_override_value(nested(open, "1", close, 256), "Override 'x'"));
+    expect_user_error([&] { hydra::internal::parse_override_value(nested(open, "1", close, 257), "Override 'x'"); },
+                      "Override 'x': cannot parse value");
+    expect_user_error(
+        [&] { hydra::internal::parse_override_value(nested(open, "1", close, 100'000), "Override 'x'"); },
+        "nested more than 256 levels deep");
+  }
+  EXPECT_NO_THROW(hydra::fuzz::overrides_entry("+x=" + nested("[", "", "]", 100'000)));
+}
+
+TEST(DeepNesting, YamlFlowAndBlockNestingIsAParseErrorNamingTheFile) {
+  expect_user_error([] { hydra::internal::parse_yaml("a: " + nested("[", "", "]", 100'000), "deep.yaml"); },
+                    "deep.yaml:1:");
+  expect_user_error([] { hydra::internal::parse_yaml("a: " + nested("{b: ", "1", "}", 100'000), "deep.yaml"); },
+                    "deep.yaml:1:");
+  std::string block;
+  for (int i = 0; i < 3000; ++i) block += std::string(2 * i, ' ') + "k:\n";
+  EXPECT_NO_THROW(hydra::fuzz::yaml_entry(block));
+}
+
+TEST(DeepNesting, InterpolationDepthStopsAt256) {
+  Config root = hydra::internal::parse_yaml("text: t\nx: " + nested("${", "text", "}", 20'000) + "\n", "deep.yaml");
+  expect_user_error([&] { hydra::internal::resolve_all(root, {}); }, "Interpolation too deep (at x)");
+  expect_user_error([] { hydra::internal::resolve_all(reference_chain(20'000), {}); },
+                    "Interpolation too deep (at k256)");
+  std::string lines;
+  for (int i = 0; i < 1000; ++i) lines += "k" + std::to_string(i) + "=${k" + std::to_string(i + 1) + "}\n";
+  EXPECT_NO_THROW(hydra::fuzz::interpolation_entry(lines));
+}
+
+TEST(DeepNesting, ReferenceChainsWithinTheLimitResolve) {
+  Config resolved = hydra::internal::resolve_all(reference_chain(200), {});
+  EXPECT_EQ(resolved.get_child("k0").data().text(), "end");
+  expect_user_error([] { hydra::internal::resolve_all(reference_chain(300), {}); },
+                    "more than 256 nested ${...} or chained references");
+}
+
+}  // namespace deep
+
+TEST(YamlText, InvalidUtf8AndControlCharactersAreErrorsNamingLineAndColumn) {
+  auto message = [](const std::string& text) {
+    try {
+      hydra::internal::parse_yaml(text, "conf.yaml");
+    } catch (const hydra::internal::UserError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(parsed)");
+  };
+  EXPECT_EQ(message("a: 1\nb: x\xfe\n"), "conf.yaml:2:5: invalid UTF-8 byte 0xFE. Save the file as UTF-8");
+  EXPECT_EQ(message("a: \xc3\n"), "conf.yaml:1:4: invalid UTF-8 byte 0xC3. Save the file as UTF-8");
+  EXPECT_EQ(message("a: \xed\xa0\x80\n"), "conf.yaml:1:4: invalid UTF-8 byte 0xED. Save the file as UTF-8");
+  EXPECT_THAT(message("a: b\x01\n"), ::testing::StartsWith("conf.yaml:1:5: control character U+0001 is not allowed"));
+  EXPECT_EQ(message("\xef\xbb\xbf" "a: \"\\x01 caf\xc3\xa9 \xf0\x9f\x98\x80\"\r\nb: \t1\n"), "(parsed)")
+      << "a BOM, escapes, multi-byte characters, CR LF and tabs are fine";
+}
+}  // namespace
