@@ -81,7 +81,6 @@ class ProcessLauncher : public hydra::Launcher {
                                        hydra::LaunchContext& context) override {
     auto log = hydra::get_logger("hydra");
     log->info("Launching {} jobs locally in up to {} processes", jobs.size(), n_jobs_);
-    std::vector<std::optional<hydra::JobReturn>> results(jobs.size());
     std::vector<Running> running;
     std::size_t next = 0, done = 0, failed = 0;
     bool forwarded_interrupt = false;
@@ -125,18 +124,14 @@ class ProcessLauncher : public hydra::Launcher {
         hydra::JobReturn ret = finish(jobs[it->index], context, *it, got < 0 ? -1 : status);
         failed += ret.status == hydra::JobStatus::FAILED ? 1 : 0;
         ++done;
-        context.job_finished(ret);
-        results[it->index] = std::move(ret);
+        context.collect(std::move(ret));
         it = running.erase(it);
         reaped = true;
       }
       if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     progress.finish();
-    std::vector<hydra::JobReturn> out;
-    for (auto& r : results)
-      if (r) out.push_back(std::move(*r));
-    return out;
+    return {};  // every job was collect()ed as it ended
   }
 
  private:

@@ -3,6 +3,7 @@
 #include "config/interpolation.hpp"
 #include "config/yaml_io.hpp"
 #include "launch/job_process.hpp"
+#include "launch/job_return_store.hpp"
 #include "launch/run_mode.hpp"
 #include "job/job_return_io.hpp"
 #include "job/job_runner.hpp"
@@ -66,12 +67,13 @@ JobReturn retained(JobReturn&& full) {
 class MultirunContext final : public LaunchContext {
  public:
   MultirunContext(const MultirunRequest& request, const PlannedSweep& sweep, CallbackChain& callbacks,
-                  Config sweep_config, fs::path sweep_dir)
+                  Config sweep_config, fs::path sweep_dir, JobReturnStore& returns)
       : request_(request),
         sweep_(sweep),
         callbacks_(callbacks),
         sweep_config_(std::move(sweep_config)),
-        sweep_dir_(std::move(sweep_dir)) {}
+        sweep_dir_(std::move(sweep_dir)),
+        returns_(returns) {}
 
   JobReturn run_job_in_process(const JobRequest& job) override {
     JobSpec spec;
@@ -164,6 +166,11 @@ class MultirunContext final : public LaunchContext {
     return dir.string();
   }
 
+  void collect(JobReturn&& job_return) override {
+    job_finished(job_return);
+    returns_.add(job_return);
+  }
+
   bool interrupted() const override { return interrupt_requested(); }
   const Config& sweep_config() const override { return sweep_config_; }
   std::string sweep_dir() const override { return sweep_dir_.string(); }
@@ -179,6 +186,7 @@ class MultirunContext final : public LaunchContext {
   CallbackChain& callbacks_;
   Config sweep_config_;
   fs::path sweep_dir_;
+  JobReturnStore& returns_;
 };
 
 std::size_t batch_size(const Config& base, std::size_t total) {
@@ -233,35 +241,33 @@ int run_multirun(const MultirunRequest& request, const PlannedSweep& sweep, Call
   if (ec) throw UserError("Cannot create the sweep dir " + sweep_dir.string() + ": " + ec.message());
   write_file_atomic(sweep_dir / "multirun.yaml", to_yaml(request.base.config));
 
-  MultirunContext context(request, sweep, callbacks, sweep_config, sweep_dir);
+  JobReturnStore returns;
+  MultirunContext context(request, sweep, callbacks, sweep_config, sweep_dir, returns);
   context.use_sweep_logging();
 
-  std::vector<JobReturn> returns;
-  returns.reserve(sweep.jobs.size());
   const std::size_t size = batch_size(request.base.config, sweep.jobs.size());
-  bool stop = false;
-  for (std::size_t start = 0; start < sweep.jobs.size() && !stop && !interrupt_requested(); start += size) {
+  // A failed job does not stop its batch, but no later batch starts (Hydra's sweeper stops too).
+  for (std::size_t start = 0; start < sweep.jobs.size() && !returns.any_failed() && !interrupt_requested();
+       start += size) {
     std::span<const JobRequest> batch(sweep.jobs.data() + start, std::min(size, sweep.jobs.size() - start));
-    std::vector<JobReturn> batch_returns = launcher.launch(batch, context);
-    for (JobReturn& r : batch_returns) {
-      // A failed job does not stop its batch, but no later batch starts (Hydra's sweeper stops too).
-      stop = stop || r.status == JobStatus::FAILED;
-      move_into(returns.emplace_back(), r);
-    }
+    // Launchers that do not collect() hand their JobReturns back here.
+    for (const JobReturn& r : launcher.launch(batch, context)) returns.add(r);
   }
+  returns.sort_by_job();
 
-  callbacks.on_multirun_end(sweep_config, RunInfo{config_name, nullptr, returns});
+  callbacks.on_multirun_end(sweep_config, RunInfo{config_name, nullptr, returns.view()});
   LogManager::instance().flush();
   std::cout.flush();
 
   bool strict_failed = report_strict_failures(callbacks);
-  bool failed = false, interrupted = interrupt_requested();
-  for (const auto& r : returns) {
-    if (r.status != JobStatus::FAILED) continue;
-    failed = true;
+  bool interrupted = interrupt_requested();
+  for (std::size_t i = 0; i < returns.size(); ++i) {
+    if (!returns.failed(i)) continue;
+    const JobReturn r = returns.at(i);
     interrupted = interrupted || r.error.reason == FailureReason::interrupted;
     report_failed_job(r);
   }
+  const bool failed = returns.any_failed();
   if (interrupted) return 130;
   return failed || strict_failed ? 1 : 0;
 }

@@ -59,12 +59,20 @@ class LaunchContext {
                                       std::chrono::duration<double> duration) = 0;
   // A dir for the launcher's own files (spec files, batch scripts, task output): <sweep dir>/.launcher
   virtual std::string launcher_dir() const = 0;
+
+  // The streaming alternative to returning JobReturns from launch(): hand each job's JobReturn
+  // over as the job ends, in any order. It includes job_finished (a failure is reported at
+  // once); the host keeps the JobReturn in compact form for on_multirun_end (in job order), so
+  // a launcher need not hold a batch of 10,000 JobReturns. A job collected here must not also
+  // be returned from launch().
+  virtual void collect(JobReturn&& job_return) = 0;
 };
 
 class Launcher {
  public:
   virtual ~Launcher() = default;
-  // Runs `jobs` (one batch) and returns one JobReturn per job that was started, in job order.
+  // Runs `jobs` (one batch) and returns one JobReturn per job that was started and not handed
+  // over with LaunchContext::collect, in job order (launchers that collect every job return {}).
   virtual std::vector<JobReturn> launch(std::span<const JobRequest> jobs, LaunchContext& context) = 0;
 };
 

@@ -1,0 +1,187 @@
+#include "launch/job_return_store.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+namespace hydra::internal {
+namespace {
+
+// The encoding: unsigned LEB128 integers, strings as length + bytes, trees as value kind, text,
+// child count and (key, tree) per child. Only this file reads what it wrote, in one process.
+class Writer {
+ public:
+  void number(std::uint64_t n) {
+    do {
+      std::uint8_t byte = n & 0x7f;
+      n >>= 7;
+      out_.push_back(static_cast<char>(n ? byte | 0x80 : byte));
+    } while (n);
+  }
+  void signed_number(std::int64_t n) { number(static_cast<std::uint64_t>(n < 0 ? ~(n << 1) : n << 1)); }
+  void text(const std::string& s) {
+    number(s.size());
+    out_.append(s);
+  }
+  void tree(const Config& node) {
+    number(static_cast<std::uint64_t>(node.data().kind()));
+    text(node.data().text());
+    number(node.size());
+    for (const auto& [key, child] : node) {
+      text(key);
+      tree(child);
+    }
+  }
+  void texts(const std::vector<std::string>& list) {
+    number(list.size());
+    for (const auto& s : list) text(s);
+  }
+  void real(double d) {
+    char bytes[sizeof d];
+    std::memcpy(bytes, &d, sizeof d);
+    out_.append(bytes, sizeof d);
+  }
+  const std::string& bytes() const { return out_; }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  Reader(const char* data, std::size_t size) : at_(data), end_(data + size) {}
+  std::uint64_t number() {
+    std::uint64_t n = 0;
+    for (int shift = 0;; shift += 7) {
+      std::uint8_t byte = static_cast<std::uint8_t>(next(1)[0]);
+      n |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+      if (!(byte & 0x80)) return n;
+    }
+  }
+  std::int64_t signed_number() {
+    std::uint64_t n = number();
+    return static_cast<std::int64_t>(n & 1 ? ~(n >> 1) : n >> 1);
+  }
+  std::string text() {
+    std::size_t size = number();
+    return std::string(next(size), size);
+  }
+  Config tree() {
+    auto kind = static_cast<NodeKind>(number());
+    Config node(Value(kind, text()));
+    for (std::size_t n = number(); n > 0; --n) {
+      std::string key = text();
+      Config child = tree();
+      node.push_back({std::move(key), Config()})->second.swap(child);  // ptree: swap, not move
+    }
+    return node;
+  }
+  std::vector<std::string> texts() {
+    std::vector<std::string> list(number());
+    for (auto& s : list) s = text();
+    return list;
+  }
+  double real() {
+    double d;
+    std::memcpy(&d, next(sizeof d), sizeof d);
+    return d;
+  }
+
+ private:
+  const char* next(std::size_t size) {
+    if (static_cast<std::size_t>(end_ - at_) < size) throw std::logic_error("JobReturnStore: truncated record");
+    const char* here = at_;
+    at_ += size;
+    return here;
+  }
+  const char* at_;
+  const char* end_;
+};
+
+std::string encode(const JobReturn& r) {
+  Writer w;
+  w.texts(r.overrides);
+  w.tree(r.cfg);
+  w.tree(r.hydra_cfg);
+  w.text(r.working_dir);
+  w.text(r.task_name);
+  w.number(static_cast<std::uint64_t>(r.status));
+  w.tree(r.return_value);
+  w.signed_number(r.num);
+  w.text(r.id);
+  w.signed_number(std::chrono::duration_cast<std::chrono::nanoseconds>(r.start_time.time_since_epoch()).count());
+  w.real(r.duration.count());
+  w.number(static_cast<std::uint64_t>(r.error.reason));
+  w.text(r.error.type);
+  w.text(r.error.message);
+  w.signed_number(r.error.code);
+  w.text(r.log_path);
+  return w.bytes();
+}
+
+JobReturn decode(const char* data, std::size_t size) {
+  Reader in(data, size);
+  JobReturn r;
+  r.overrides = in.texts();
+  r.cfg = in.tree();
+  r.hydra_cfg = in.tree();
+  r.working_dir = in.text();
+  r.task_name = in.text();
+  r.status = static_cast<JobStatus>(in.number());
+  r.return_value = in.tree();
+  r.num = static_cast<int>(in.signed_number());
+  r.id = in.text();
+  r.start_time = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(in.signed_number())));
+  r.duration = std::chrono::duration<double>(in.real());
+  r.error.reason = static_cast<FailureReason>(in.number());
+  r.error.type = in.text();
+  r.error.message = in.text();
+  r.error.code = static_cast<int>(in.signed_number());
+  r.log_path = in.text();
+  return r;
+}
+
+constexpr std::size_t chunk_size = 64 * 1024;
+
+}  // namespace
+
+char* JobReturnStore::reserve(std::size_t size, Entry& entry) {
+  if (size > std::numeric_limits<std::uint32_t>::max()) throw std::length_error("JobReturn record over 4 GiB");
+  if (chunks_.empty() || chunk_capacity_ - chunk_used_ < size) {
+    chunk_capacity_ = std::max(chunk_size, size);
+    chunks_.push_back(std::make_unique<char[]>(chunk_capacity_));
+    chunk_used_ = 0;
+  }
+  entry.chunk = static_cast<std::uint32_t>(chunks_.size() - 1);
+  entry.offset = static_cast<std::uint32_t>(chunk_used_);
+  entry.size = static_cast<std::uint32_t>(size);
+  chunk_used_ += size;
+  return chunks_.back().get() + entry.offset;
+}
+
+void JobReturnStore::add(const JobReturn& job_return) {
+  const std::string bytes = encode(job_return);
+  Entry entry{job_return.num, job_return.status, 0, 0, 0};
+  std::memcpy(reserve(bytes.size(), entry), bytes.data(), bytes.size());
+  entries_.push_back(entry);
+  failed_count_ += job_return.status == JobStatus::FAILED ? 1 : 0;
+}
+
+JobReturn JobReturnStore::at(std::size_t index) const {
+  const Entry& e = entries_.at(index);
+  return decode(chunks_[e.chunk].get() + e.offset, e.size);
+}
+
+void JobReturnStore::sort_by_job() {
+  std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.num < b.num; });
+}
+
+JobReturns JobReturnStore::view() const {
+  return JobReturns(this, entries_.size(), [](const void* owner, std::size_t index) {
+    return static_cast<const JobReturnStore*>(owner)->at(index);
+  });
+}
+
+}  // namespace hydra::internal

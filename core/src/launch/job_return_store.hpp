@@ -1,0 +1,47 @@
+// The JobReturns of a sweep, kept for on_multirun_end in compact form: each one encoded into
+// a few hundred bytes of a shared arena (a JobReturn object with its ptrees costs kilobytes
+// and fragments the heap), and materialised again on access. A 10,000-job sweep then holds
+// ~0.3 KiB per job instead of ~4 KiB.
+#pragma once
+
+#include <hydra/callback.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hydra::internal {
+
+class JobReturnStore {
+ public:
+  // Encodes `job_return` and lets it go.
+  void add(const JobReturn& job_return);
+  std::size_t size() const { return entries_.size(); }
+  // Element `index` (in job order once sort_by_job() ran).
+  JobReturn at(std::size_t index) const;
+  // Jobs may end in any order (parallel launchers): order them by job number.
+  void sort_by_job();
+  bool failed(std::size_t index) const { return entries_[index].status == JobStatus::FAILED; }
+  bool any_failed() const { return failed_count_ > 0; }
+  // The sequence on_multirun_end sees; valid while the store lives and is not changed.
+  JobReturns view() const;
+
+ private:
+  struct Entry {
+    int num;
+    JobStatus status;
+    std::uint32_t chunk;
+    std::uint32_t offset;
+    std::uint32_t size;
+  };
+  char* reserve(std::size_t size, Entry& entry);
+
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  std::size_t chunk_used_ = 0;
+  std::size_t chunk_capacity_ = 0;
+  std::vector<Entry> entries_;
+  std::size_t failed_count_ = 0;
+};
+
+}  // namespace hydra::internal
