@@ -4,6 +4,7 @@
 #include "fuzz_entries.hpp"
 
 #include "config/interpolation.hpp"
+#include "config/sweep.hpp"
 #include "config/yaml_io.hpp"
 #include "util/errors.hpp"
 #include "util/files.hpp"
@@ -122,6 +123,23 @@ TEST(DeepNesting, ReferenceChainsWithinTheLimitResolve) {
 }
 
 }  // namespace deep
+
+// range() is checked before it generates anything (a fuzz timeout: range(0, 3.5e45) ran for minutes).
+TEST(SweepRange, OversizedOrNonFiniteRangesAreErrorsAtOnce) {
+  auto values = [](const std::string& value) {
+    auto sweep = hydra::internal::parse_override("x=" + value);
+    return hydra::internal::parse_sweep(sweep, [](const std::string&) { return std::vector<std::string>{}; }).values;
+  };
+  deep::expect_user_error([&] { values("range(0,3555555555555555555555555555555555555555555555)"); },
+                    "range() integers must be within +-2^53");
+  deep::expect_user_error([&] { values("range(0,1e300)"); }, "range() gives more than 1 million values");
+  deep::expect_user_error([&] { values("range(0,1e-300,1e-310)"); }, "range() gives more than 1 million values");
+  deep::expect_user_error([&] { values("range(-1.7e308,1.7e308,1.0)"); }, "range() gives more than 1 million values");
+  deep::expect_user_error([&] { values("range(.inf)"); }, "range() takes finite numbers, got '.inf'");
+  deep::expect_user_error([&] { values("range(0,1e999)"); }, "range() takes finite numbers, got '1e999'");
+  EXPECT_EQ(values("range(1_000)").size(), 1000u);
+  EXPECT_EQ(values("range(0,1,0.25)"), (std::vector<std::string>{"0.0", "0.25", "0.5", "0.75"}));
+}
 
 TEST(YamlText, InvalidUtf8AndControlCharactersAreErrorsNamingLineAndColumn) {
   auto message = [](const std::string& text) {

@@ -6,6 +6,7 @@
 #include <hydra/config.hpp>
 
 #include <cmath>
+#include <cstdlib>
 #include <fnmatch.h>
 
 namespace hydra::internal {
@@ -23,10 +24,23 @@ bool function_args(const std::string& text, std::string_view name, std::vector<s
   throw UserError("Invalid sweep '" + ov.input + "': " + why);
 }
 
+// The most values one range() may give: a million jobs already need ~4 GiB (~4 KiB per job).
+constexpr double kMaxRangeValues = 1'000'000;
+// Integers up to 2^53 are exact in a double; past it range() would print rounded values.
+constexpr double kMaxExactInteger = 9'007'199'254'740'992.0;
+
 double number(const Override& ov, const std::string& text) {
   NodeKind kind = classify_plain_scalar(text);
   if (kind != NodeKind::Int && kind != NodeKind::Float) bad(ov, "range() takes numbers, got '" + text + "'");
-  return std::stod(text);
+  std::string digits;  // 1_000 is 1000
+  for (char c : text)
+    if (c != '_') digits += c;
+  double value = std::strtod(digits.c_str(), nullptr);  // out of range: +-HUGE_VAL, not an exception
+  bool inf_or_nan = digits.find_first_of("iInN") != std::string::npos;  // .inf, -.Inf, .nan
+  if (inf_or_nan || !std::isfinite(value)) bad(ov, "range() takes finite numbers, got '" + text + "'");
+  if (kind == NodeKind::Int && std::fabs(value) > kMaxExactInteger)
+    bad(ov, "range() integers must be within +-2^53, got '" + text + "'");
+  return value;
 }
 
 std::vector<std::string> range_values(const Override& ov, const std::vector<std::string>& args) {
@@ -37,11 +51,14 @@ std::vector<std::string> range_values(const Override& ov, const std::vector<std:
   double stop = number(ov, args.size() == 1 ? args[0] : args[1]);
   double step = args.size() == 3 ? number(ov, args[2]) : 1;
   if (step == 0) bad(ov, "range() step must not be zero");
+  // Counted before anything is generated: range(0, 1e300) must fail at once, not after minutes.
+  double count = std::ceil((stop - start) / step);
+  if (!(count <= kMaxRangeValues))
+    bad(ov, "range() gives more than 1 million values; use a larger step or a smaller range");
   std::vector<std::string> out;
   for (std::size_t i = 0;; ++i) {
     double v = start + static_cast<double>(i) * step;
     if ((step > 0 && v >= stop) || (step < 0 && v <= stop)) break;
-    if (out.size() > 10'000'000) bad(ov, "more than 10 million values");
     out.push_back(floats ? Value::floating(v).text() : std::to_string(static_cast<long long>(std::llround(v))));
   }
   return out;
