@@ -441,7 +441,7 @@ TEST(ComposeOverrides, ErrorMessages) {
   EXPECT_EQ(msg({"~nope"}), "Could not delete from config. 'nope' does not exist.");
   EXPECT_EQ(msg({"~num=5"}), "Could not delete from config. The value of 'num' is 1 and not 5.");
   EXPECT_EQ(msg({"nested.list={a: 1}"}),
-            "Error merging override nested.list={a: 1}\nCannot merge a map into the sequence nested.list");
+            "Error merging override nested.list={a: 1}: Cannot merge a map into the sequence nested.list");
   EXPECT_EQ(msg({"foo=a,b"}).substr(0, 38), "Ambiguous value for argument 'foo=a,b'");
   std::string m = msg({"db=oracle"});
   EXPECT_NE(m.find("In override 'db=oracle': Could not find 'db/oracle'"), std::string::npos) << m;
@@ -489,7 +489,7 @@ TEST(ComposeOverrides, CallbackOrdering) {
   auto nulled = run("ordering", "config", {"hydra.callbacks.my_callback1=null"});
   EXPECT_EQ(nulled.config.get_child("hydra.callbacks.my_callback1").data().kind(), NodeKind::Null);
   EXPECT_EQ(error_of([] { run("ordering", "config", {"hydra.callbacks=[{_target_:my_app.MyCallback1}]"}); }),
-            "Error merging override hydra.callbacks=[{_target_:my_app.MyCallback1}]\n"
+            "Error merging override hydra.callbacks=[{_target_:my_app.MyCallback1}]: "
             "Cannot merge a sequence into the map hydra.callbacks (callbacks are a map: name -> {_target_: ...})");
 }
 

@@ -28,7 +28,7 @@ void assign(Config& node, const Config& value, const Override& ov, const std::st
     else
       throw MergeClash(key, have, give);
   } catch (const MergeClash& clash) {
-    std::string msg = "Error merging override " + ov.input + "\n" + clash.what();
+    std::string msg = "Error merging override " + ov.input + ": " + clash.what();
     if (clash.key() == "hydra.callbacks") msg += " (callbacks are a map: name -> {_target_: ...})";
     throw UserError(msg);
   }

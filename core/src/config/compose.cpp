@@ -70,6 +70,15 @@ std::string scalar_text(const Config& node, const std::string& origin, const std
                   inline_text(node));
 }
 
+// A package is a dotted key path: an empty component (`a..b`, `.a`, `a.`) would create '' keys.
+void check_package(const std::string& package, const std::string& origin, const std::string& entry) {
+  if (package.empty()) return;
+  for (const auto& part : split(package, '.'))
+    if (part.empty())
+      throw UserError(origin + ": invalid package '" + package + "' in " + entry +
+                      ": a package is a dotted path of keys (e.g. db.primary) without empty components");
+}
+
 DefaultEntry parse_entry(const Config& item, const std::string& origin) {
   DefaultEntry e;
   const std::string hint = ". Use '- group: option', '- config_name' or '- _self_'";
@@ -80,6 +89,7 @@ DefaultEntry parse_entry(const Config& item, const std::string& origin) {
     auto at = text.find('@');
     if (at != std::string::npos) {
       e.package = text.substr(at + 1);
+      check_package(*e.package, origin, "defaults entry '" + text + "'");
       text.resize(at);
     }
     e.path = text;
@@ -107,6 +117,7 @@ DefaultEntry parse_entry(const Config& item, const std::string& origin) {
   auto at = group.find('@');
   if (at != std::string::npos) {
     e.package = group.substr(at + 1);
+    check_package(*e.package, origin, "defaults entry '" + key + "'");
     group.resize(at);
   }
   if (group.empty() || group == "/") throw UserError(origin + ": invalid defaults entry " + inline_text(item) + hint);
@@ -130,12 +141,13 @@ std::shared_ptr<LoadedFile> make_loaded(std::shared_ptr<const Config> tree, std:
     throw UserError(f->origin + ": a config file must hold a map at the top level, found a " +
                     to_string(tree->data().kind()));
   f->header = package_header(text);
+  if (f->header) check_package(*f->header, f->origin, "the '# @package' header");
   auto it = tree->find("defaults");
   if (it != tree->not_found()) {
     const Config& list = it->second;
     if (list.data().kind() != NodeKind::Sequence)
       throw UserError(f->origin + ": 'defaults' must be a list (found a " + to_string(list.data().kind()) +
-                      "). Write:\ndefaults:\n  - group: option");
+                      "); write it as a list of entries, e.g. 'defaults: [{db: mysql}, _self_]'");
     for (const auto& [k, item] : list) f->defaults.push_back(parse_entry(item, f->origin));
   }
   f->tree = std::move(tree);
@@ -296,6 +308,8 @@ class Composer {
   std::vector<MergeItem> items_;
   std::vector<DefaultsListRow> rows_;
   std::vector<std::string> tree_;
+  // The configs being expanded, outermost first (config path, file): a defaults cycle shows here.
+  std::vector<std::pair<std::string, std::string>> expanding_;
 };
 
 std::shared_ptr<LoadedFile> Composer::load(const std::string& rel) {
@@ -338,22 +352,22 @@ bool Composer::is_group(const std::string& group) const {
 }
 
 std::string Composer::search_path_text() const {
-  std::string out = "Config search path:";
-  for (const auto& s : sources_) out += "\n\t" + s.describe();
-  return out;
+  std::vector<std::string> dirs;
+  for (const auto& s : sources_) dirs.push_back(s.describe());
+  return "Config search path: " + join(dirs, ", ");
 }
 
 std::string Composer::options_message(const std::string& group, const std::string& wanted) const {
   auto options = options_of(group);
   std::string out;
   if (options.empty()) {
-    out = "\nThere is no config group '" + group + "' (no directory '" + group + "/' with .yaml files). " +
+    out = ". There is no config group '" + group + "' (no directory '" + group + "/' with .yaml files). " +
           search_path_text();
     return out;
   }
-  out = "\nAvailable options in '" + group + "': " + join(options, ", ");
+  out = ". Available options in '" + group + "': " + join(options, ", ");
   auto close = closest_matches(wanted, options);
-  if (!close.empty()) out += "\nDid you mean " + group + "=" + close.front() + "?";
+  if (!close.empty()) out += ". Did you mean " + group + "=" + close.front() + "?";
   return out;
 }
 
@@ -457,6 +471,15 @@ void Composer::record_choice(const std::string& group, const Config& value) {
 
 void Composer::process_file(const std::shared_ptr<LoadedFile>& file, const std::string& config_path,
                             const std::string& package, bool primary, const std::string& parent, int depth) {
+  auto again = std::find_if(expanding_.begin(), expanding_.end(),
+                            [&](const auto& open) { return open.first == config_path; });
+  if (again != expanding_.end()) {
+    std::vector<std::string> loop;
+    for (auto it = again; it != expanding_.end(); ++it) loop.push_back(it->first);
+    loop.push_back(config_path);
+    throw UserError(expanding_.back().second + ": the defaults list has a cycle: " + join(loop, " -> ") +
+                    ". Remove the entry that leads back to '" + config_path + "'");
+  }
   std::vector<DefaultEntry> entries = file->defaults;
   auto selfs = std::count_if(entries.begin(), entries.end(),
                              [](const DefaultEntry& e) { return e.type == DefaultEntry::Type::Self; });
@@ -472,7 +495,9 @@ void Composer::process_file(const std::shared_ptr<LoadedFile>& file, const std::
   // Hydra 1.1+: a defaults list without _self_ gets it at the end (the config's own values win).
   if (selfs == 0) entries.push_back(DefaultEntry{});
   if (primary) entries.insert(entries.end(), external_adds_.begin(), external_adds_.end());
+  expanding_.emplace_back(config_path, file->origin);
   process_list(std::move(entries), dir_of(config_path), package, file, file->origin, config_path, parent, depth);
+  expanding_.pop_back();
 }
 
 void Composer::register_overrides(const std::vector<DefaultEntry>& entries, const std::string& base_dir,
@@ -500,6 +525,7 @@ void Composer::process_list(std::vector<DefaultEntry> entries, const std::string
                             const std::string& where, const std::string& self_path, const std::string& parent,
                             int depth) {
   register_overrides(entries, base_dir, where);
+  std::set<std::string> groups_in_list;  // one entry per group in a list (Hydra: "appears more than once")
   for (const auto& e : entries) {
     if (e.is_override) continue;
     switch (e.type) {
@@ -522,10 +548,10 @@ void Composer::process_list(std::vector<DefaultEntry> entries, const std::string
           std::string msg = "In '" + where + "': Could not load '" + config_path + "'.";
           auto options = options_of(group);
           if (!options.empty()) {
-            msg += "\nAvailable configs" + (group.empty() ? std::string() : " in '" + group + "'") + ": " +
+            msg += " Available configs" + (group.empty() ? std::string() : " in '" + group + "'") + ": " +
                    join(options, ", ");
             auto close = closest_matches(config_path.substr(group.empty() ? 0 : group.size() + 1), options);
-            if (!close.empty()) msg += "\nDid you mean '" + close.front() + "'?";
+            if (!close.empty()) msg += " Did you mean '" + close.front() + "'?";
           }
           throw UserError(msg);
         }
@@ -592,6 +618,9 @@ void Composer::process_list(std::vector<DefaultEntry> entries, const std::string
           chosen.push_back(opt);
           files.push_back(file);
         }
+        if (!e.external && !groups_in_list.insert(okey).second)
+          throw UserError("In '" + where + "': " + okey + " appears more than once in this defaults list. " +
+                          "Keep one entry, or change the choice with '- override " + okey + ": <option>'");
         if (multi) {
           Config list(Value::sequence());
           for (const auto& o : chosen) list.push_back({std::string(), Config(Value::string(o))});
@@ -722,7 +751,7 @@ ComposedConfig Composer::run() {
       }
       auto close = closest_matches(name.substr(dir_of(name).empty() ? 0 : dir_of(name).size() + 1), candidates);
       if (!close.empty()) msg += " Did you mean '" + close.front() + "'?";
-      msg += "\n" + search_path_text();
+      msg += " " + search_path_text();
       throw UserError(msg);
     }
     std::string pkg = final_package("", std::nullopt, primary->header, dir_of(name), dir_of(name));
