@@ -48,6 +48,20 @@ std::optional<Value> canonical_scalar(NodeKind kind, const std::string& text) {
   return Value(kind, text);
 }
 
+// yaml-cpp reports a tab in the indentation as e.g. "illegal map value": say what is wrong.
+std::string tab_hint(const std::string& text, const YAML::Mark& mark) {
+  if (mark.is_null()) return "";
+  std::size_t start = 0;
+  for (int line = 0; line < mark.line && start != std::string::npos; ++line) {
+    start = text.find('\n', start);
+    if (start != std::string::npos) ++start;
+  }
+  if (start == std::string::npos) return "";
+  for (std::size_t i = start; i < text.size() && (text[i] == ' ' || text[i] == '\t'); ++i)
+    if (text[i] == '\t') return " (a tab in the indentation: YAML indents with spaces only)";
+  return "";
+}
+
 std::string where(const std::string& source, const YAML::Mark& mark) {
   if (mark.is_null()) return source;
   return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
@@ -163,12 +177,18 @@ void check_yaml_characters(const std::string& text, const std::string& source) {
 
 Config parse_yaml(const std::string& text, const std::string& source) {
   check_yaml_characters(text, source);
-  YAML::Node root;
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(text);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
-    throw UserError(where(source, e.mark) + ": " + e.msg);
+    throw UserError(where(source, e.mark) + ": " + e.msg + tab_hint(text, e.mark));
   }
+  if (documents.size() > 1)
+    throw UserError(where(source, documents[1].Mark()) +
+                    ": more than one YAML document in the file (a '---' separator); a config file is one "
+                    "document: remove the separator or split the file");
+  if (documents.empty()) return Config();
+  const YAML::Node& root = documents.front();
   if (!root.IsDefined() || root.IsNull()) return Config();
   try {
     return convert(root, source);
@@ -288,7 +308,9 @@ class ValueParser {
       if (depth == 0 && terminates(c, ctx)) break;
       if (depth == 0 && (c == '[' || c == '{') && ctx != Context::Top && !(c == '{' && !out.empty() && out.back() == '$'))
         fail("unexpected '" + std::string(1, c) + "'");
-      if (depth == 0 && (c == ']' || c == '}') && ctx != Context::Top) fail("unexpected '" + std::string(1, c) + "'");
+      if (depth == 0 && (c == ']' || c == '}'))
+        fail(ctx == Context::Top ? "'" + std::string(1, c) + "' closes nothing (unbalanced brackets)"
+                                 : "unexpected '" + std::string(1, c) + "'");
       if (c == '$' && i_ + 1 < s_.size() && s_[i_ + 1] == '{') {
         interpolation = true;
         ++depth;
