@@ -82,6 +82,9 @@ SweepAxis parse_sweep(const Override& sweep, const GroupOptions& group_options) 
   if (!sweep.value) bad(sweep, "a sweep needs values (key=a,b,c)");
   if (sweep.kind == Override::Kind::Delete) bad(sweep, "~key cannot be swept");
   std::string text = trim(*sweep.value);
+  for (std::string_view fn : {"choice", "range", "interval", "glob", "shuffle", "sort", "tag"})
+    if (starts_with(text, std::string(fn) + "(") && text.back() != ')')
+      bad(sweep, std::string(fn) + "( has no closing ')'; write " + std::string(fn) + "(a, b, ...)");
   std::vector<std::string> args;
   if (function_args(text, "choice", args)) {
     if (args.empty()) bad(sweep, "choice() needs at least one value");
