@@ -402,7 +402,8 @@ TEST(Errors, NotALibrary) {
   fs::path file = kRoot / "host_plugins" / "libnotalib.so";
   EXPECT_EQ(create_error(registry, "host_plugins.notalib.X"),
             expected_locate("host_plugins.notalib.X",
-                            {file.string() + ": not a shared library (Unsupported binary format)"}));
+                            {file.string() + ": not a shared library (Unsupported binary format: not an ELF file "
+                                            "(a library starts with \\x7fELF))"}));
 }
 
 TEST(Errors, LibraryWithoutSection) {
@@ -881,7 +882,8 @@ TEST(Inventory, EveryCandidateWithItsStatusOrReason) {
       {"libabi_newer.so", S::abi_mismatch, "built for hydra-cpp plugin ABI 1.99, but this host has plugin ABI 1.0"},
       {"libotherkey.so", S::abi_mismatch, "its build key 'clang99,cxx11abi=0,boost=100000' differs"},
       {"libplain.so", S::not_a_plugin, "no 'hydracb' section; build it with hydra_add_callback_plugin()"},
-      {"libnotalib.so", S::not_a_library, "Unsupported binary format; remove it from the plugin directory"},
+      {"libnotalib.so", S::not_a_library, "Unsupported binary format: not an ELF file (a library starts with \\x7fELF); remove it from the plugin "
+                                          "directory"},
       {"libunresolved.so", S::load_error, "undefined symbol: _Z34host_test_function_defined_nowherev"},
   };
   for (const auto& e : expected) {

@@ -17,6 +17,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <system_error>
@@ -72,6 +74,36 @@ void classify(const std::vector<std::string>& symbols, LibraryListing& listing) 
   listing.abi.erase(std::unique(listing.abi.begin(), listing.abi.end()), listing.abi.end());
 }
 
+// Why Boost could not read `file` as a library, in words a user can act on (Boost says only
+// "basic_ios::clear: iostream error" for an empty, short or truncated file).
+std::string unreadable_reason(const fs::path& file, const std::string& boost_error) {
+  std::error_code ec;
+  const auto size = fs::file_size(file, ec);
+  if (ec) return "cannot read it: " + ec.message();
+  if (size == 0) return "the file is empty (0 bytes)";
+  unsigned char header[sizeof(Elf64_Ehdr)] = {};
+  std::FILE* in = std::fopen(file.c_str(), "rb");
+  if (!in) return "cannot open it: " + std::string(std::strerror(errno));
+  const std::size_t got = std::fread(header, 1, sizeof header, in);
+  std::fclose(in);
+  if (got < SELFMAG || std::memcmp(header, ELFMAG, SELFMAG) != 0)
+    return "Unsupported binary format: not an ELF file (a library starts with \\x7fELF)";
+  if (got < EI_NIDENT) return "truncated ELF file (" + std::to_string(size) + " bytes)";
+  if (header[EI_CLASS] != ELFCLASS64)
+    return header[EI_CLASS] == ELFCLASS32 ? "a 32-bit ELF file; this host loads 64-bit libraries only"
+                                          : "an ELF file of unknown class " + std::to_string(header[EI_CLASS]);
+  if (got < sizeof(Elf64_Ehdr)) return "truncated ELF file (" + std::to_string(size) + " bytes, less than an ELF header)";
+  Elf64_Ehdr ehdr;
+  std::memcpy(&ehdr, header, sizeof ehdr);
+  const std::uint64_t headers_end = std::max<std::uint64_t>(ehdr.e_shoff + std::uint64_t{ehdr.e_shnum} * ehdr.e_shentsize,
+                                                            ehdr.e_phoff + std::uint64_t{ehdr.e_phnum} * ehdr.e_phentsize);
+  if (headers_end > size)
+    return "truncated ELF file: " + std::to_string(size) + " bytes, but its headers reach byte " +
+           std::to_string(headers_end) + " (an interrupted copy or download?)";
+  if (ehdr.e_type != ET_DYN) return "an ELF file that is not a shared object (e_type " + std::to_string(ehdr.e_type) + ")";
+  return "unreadable ELF file (" + boost_error + ")";
+}
+
 LibraryListing inspect(const fs::path& file) {
   LibraryListing listing;
   try {
@@ -91,11 +123,11 @@ LibraryListing inspect(const fs::path& file) {
   } catch (const std::exception& e) {
     listing = LibraryListing{};
     listing.kind = LibraryListing::Kind::not_a_library;
-    listing.error = e.what();
+    listing.error = unreadable_reason(file, e.what());
   } catch (...) {
     listing = LibraryListing{};
     listing.kind = LibraryListing::Kind::not_a_library;
-    listing.error = "unreadable";
+    listing.error = unreadable_reason(file, "unknown error");
   }
   return listing;
 }
