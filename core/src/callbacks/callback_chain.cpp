@@ -30,9 +30,12 @@ CallbackChain CallbackChain::create(const Config& callbacks, PluginRegistry& reg
       throw UserError("Callback " + full_key + " must be a map with a _target_, got " + describe(node) +
                       "\nfull_key: " + full_key);
     auto target = node.get_child_optional("_target_");
-    if (!target || target->data().kind() != NodeKind::String)
+    if (!target)
       throw UserError("Callback " + full_key + " has no _target_; add `_target_: module.ClassName`\nfull_key: " +
                       full_key);
+    if (target->data().kind() != NodeKind::String)
+      throw UserError("Callback " + full_key + ": _target_ must be a string (module.ClassName), got " +
+                      describe(*target) + "\nfull_key: " + full_key);
     bool strict = strict_all;
     if (auto flag = node.get_child_optional("_strict_")) {
       auto value = flag->get_value_optional<bool>();
