@@ -19,6 +19,7 @@
 //
 // HYDRA_COMPOSE_UPDATE=1 rewrites expected_stdout/expected_exit from the actual run (review the diff!).
 #include "config/yaml_io.hpp"
+#include "support/corpus.hpp"
 #include "support/process.hpp"
 
 #include <hydra/config.hpp>
@@ -36,20 +37,6 @@ using namespace hydra::testing;
 namespace {
 
 const fs::path kCases = COMPOSE_CASES_DIR;
-
-std::vector<std::string> case_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(kCases))
-    if (entry.is_directory()) names.push_back(entry.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-void replace_all(std::string& text, const std::string& from, const std::string& to) {
-  if (from.empty()) return;
-  for (std::size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
-    text.replace(pos, from.size(), to);
-}
 
 std::string normalise(std::string text, const fs::path& case_dir, const fs::path& cwd) {
   replace_all(text, case_dir.string(), "<CASE>");
@@ -154,12 +141,7 @@ TEST_P(ComposeCase, Run) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, ComposeCase, ::testing::ValuesIn(case_names()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param;
-                           for (char& c : name)
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Corpus, ComposeCase, ::testing::ValuesIn(corpus_cases(kCases)),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return corpus_test_name(info.param); });
 
 }  // namespace
