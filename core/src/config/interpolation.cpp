@@ -198,6 +198,8 @@ class Resolver {
 
   Config expression(const std::string& raw, const std::string& key, const std::string& whole) {
     std::string inner = trim(raw);
+    if (inner.empty())
+      throw UserError("Empty interpolation '" + whole + "' (at " + show(key) + "): write ${a.b} to refer to key a.b");
     // resolver:args ?
     std::size_t i = 0;
     while (i < inner.size() && (std::isalnum(static_cast<unsigned char>(inner[i])) || inner[i] == '_' || inner[i] == '.')) ++i;
@@ -225,6 +227,8 @@ class Resolver {
       return reference(path.empty() ? "hydra" : "hydra." + path, key);
     }
     if (name == "oc.env") {
+      if (trim(args).empty())
+        throw UserError("'" + whole + "' names no environment variable (at " + show(key) + "): write ${oc.env:VAR}");
       auto list = split_args(args);
       std::string var = stringify(argument(list[0], key), key);
       if (const char* value = std::getenv(var.c_str())) return Config(Value::string(value));
