@@ -48,6 +48,7 @@ std::vector<ConfigSource> config_sources(const AppSpec& app, const CommandLine& 
     }
   }
   for (const auto& extra : cl.config_dirs) {
+    if (extra.empty()) throw UserError("--config-dir expects a directory, got ''");
     if (!fs::is_directory(extra))
       throw UserError("--config-dir: additional config directory '" + fs::absolute(extra).lexically_normal().string() +
                       "' not found");
