@@ -27,7 +27,9 @@ TEST(TaskFailure, NonStdExceptionIsNamed) {
   auto r = run_process(lifecycle_argv({"fail=int"}), dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("cb1.on_job_end status=FAILED value=null error=int:"), std::string::npos) << r.out;
-  EXPECT_EQ(r.err, "Error executing job with overrides: ['fail=int']\nint\n");
+  EXPECT_EQ(r.err,
+            "Error executing job with overrides: ['fail=int']\n"
+            "int: <unknown exception type: not a std::exception, no message>\n");
 }
 
 TEST(TaskFailure, MissingConfigKeyNamesTheKey) {

@@ -523,7 +523,7 @@ TEST(ConstructorErrors, NonStdException) {
   auto registry = make_registry({kRoot});
   EXPECT_EQ(create_error(registry, "host_plugins.throwing.IntThrower"),
             "Error in call to target 'host_plugins.throwing.IntThrower':\n"
-            "int: <no message: not a std::exception>\n"
+            "int: <unknown exception type: not a std::exception, no message>\n"
             "full_key: " + kKey);
 }
 

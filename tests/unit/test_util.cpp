@@ -66,6 +66,24 @@ TEST(Exceptions, DescribesStdAndNonStd) {
   } catch (...) {
     auto text = describe_current_exception();
     EXPECT_EQ(text.type, "int");
-    EXPECT_EQ(text.message, "");
+    EXPECT_EQ(text.message, kNoExceptionMessage);
+    EXPECT_FALSE(text.is_std);
+  }
+}
+
+TEST(Exceptions, ThrownStringsKeepTheirText) {
+  try {
+    throw std::string("a std::string");
+  } catch (...) {
+    auto text = describe_current_exception();
+    EXPECT_EQ(text.type, "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >");
+    EXPECT_EQ(text.message, "a std::string");
+  }
+  try {
+    throw "a C string";
+  } catch (...) {
+    auto text = describe_current_exception();
+    EXPECT_EQ(text.type, "char const*");
+    EXPECT_EQ(text.message, "a C string");
   }
 }

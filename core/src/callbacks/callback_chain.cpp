@@ -49,6 +49,7 @@ CallbackChain CallbackChain::create(const Config& callbacks, PluginRegistry& reg
     Entry entry;
     entry.key = key;
     entry.type_name = target_name.substr(target_name.rfind('.') + 1);
+    entry.target = target_name;
     entry.strict = strict;
     entry.callback = registry.create_callback(target_name, params, full_key);
     chain.entries_.push_back(std::move(entry));
@@ -62,11 +63,13 @@ void CallbackChain::notify(const char* hook, bool reverse, Call&& call) {
     try {
       call(*entry.callback);
     } catch (...) {
-      auto [type, message] = describe_current_exception();
-      std::string text = "Callback " + entry.type_name + "." + hook + " raised " + type + ": " + message;
+      ExceptionText thrown = describe_current_exception();
+      std::string text = "Callback " + entry.type_name + "." + hook + " raised " + thrown.type + ": " + thrown.message;
+      // SPEC §2's line names the class only; a non-std throw also says which entry it came from.
+      if (!thrown.is_std) text += " (hydra.callbacks." + entry.key + ", _target_: " + entry.target + ")";
       if (entry.strict) {
         get_logger("hydra")->error("{} (strict)", text);
-        failures_.push_back({entry.type_name + "." + hook, type, message});
+        failures_.push_back({entry.type_name + "." + hook, thrown.type, thrown.message});
       } else {
         get_logger("hydra")->warn("{}", text);
       }

@@ -18,6 +18,7 @@ class CallbackChain {
   struct Entry {
     std::string key;        // name in hydra.callbacks
     std::string type_name;  // the factory name, as warnings name it
+    std::string target;     // the full _target_, named when what it threw says nothing useful
     bool strict = false;    // a raising hook fails the run (`_strict_: true`, or hydra.strict_callbacks)
     CallbackHandle callback;
   };

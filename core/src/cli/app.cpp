@@ -167,9 +167,9 @@ int run_app(int argc, char** argv, const AppSpec& app) {
     return 1;
   } catch (...) {
     // Never a crash or `terminate called...`: whatever escaped is named, exit 1.
-    auto [type, message] = internal::describe_current_exception();
+    internal::ExceptionText thrown = internal::describe_current_exception();
     std::cout.flush();
-    std::cerr << "Error: " << type << (message.empty() ? "" : ": " + message) << std::endl;
+    std::cerr << "Error: " << thrown.type << (thrown.message.empty() ? "" : ": " + thrown.message) << std::endl;
     return 1;
   }
 }

@@ -8,6 +8,8 @@
 #include "util/files.hpp"
 #include "util/interrupt.hpp"
 
+#include <hydra/logging.hpp>
+
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -90,18 +92,68 @@ fs::path job_output_dir(RunMode mode, const Config& config, std::chrono::system_
 namespace {
 
 void write_hydra_files(const fs::path& subdir, const Config& config, const std::vector<std::string>& overrides) {
-  std::error_code ec;
-  fs::create_directories(subdir, ec);
-  if (ec) throw UserError("Cannot create " + subdir.string() + ": " + ec.message());
+  create_dirs(subdir);
   write_file_atomic(subdir / "config.yaml", to_yaml(task_part(config)));
   write_file_atomic(subdir / "hydra.yaml", yaml_entry("hydra", config.get_child("hydra")));
   write_file_atomic(subdir / "overrides.yaml", to_yaml(make_sequence(overrides)));
 }
 
-void fail_with_current_exception(JobReturn& ret) {
-  auto [type, message] = describe_current_exception();
+// A job whose own files cannot be written (disk full, read-only...) fails with that reason, the
+// way Python names such errors; the sweep's other jobs go on.
+void fail_with_output_error(JobReturn& ret, const OutputError& e) {
+  if (ret.status == JobStatus::FAILED) return;  // the first failure is the one to report
   ret.status = JobStatus::FAILED;
-  ret.error = {FailureReason::exception, type, message, 0};
+  ret.error = {FailureReason::exception, "OSError", e.what(), 0};
+}
+
+bool is_time_stamped(const Config& config, const std::string& key) {
+  auto node = config.get_child_optional(key);
+  return node && node->data().is_scalar() && node->data().text().find("${now:") != std::string::npos;
+}
+
+}  // namespace
+
+fs::path create_output_dir(const Config& config, const std::string& key, const fs::path& dir, const std::string& what) {
+  if (!is_time_stamped(config, key)) {
+    create_dirs(dir, what);
+    return dir;
+  }
+  fs::path claimed = claim_new_dir(dir);
+  if (claimed != dir)
+    get_logger("hydra")->info("Output dir {} is already used by another run; this run writes to {}", dir.string(),
+                              claimed.string());
+  return claimed;
+}
+
+namespace {
+
+void fail_with_current_exception(JobReturn& ret) {
+  ExceptionText thrown = describe_current_exception();
+  ret.status = JobStatus::FAILED;
+  ret.error = {FailureReason::exception, thrown.type, thrown.message, 0};
+}
+
+// on_job_start, then the task unless a strict callback raised there.
+void start_and_run_task(const Config& config, const Config& resolved, const ResolveOptions& strict,
+                        CallbackChain& callbacks, const TaskFunction& task, JobReturn& ret) {
+  std::size_t failures_before = callbacks.failures().size();
+  callbacks.on_job_start(resolved, task);
+  if (callbacks.failures().size() > failures_before) {
+    // A strict callback raised in on_job_start: the job fails without running the task.
+    const auto& f = callbacks.failures()[failures_before];
+    ret.status = JobStatus::FAILED;
+    ret.error = {FailureReason::exception, f.type, "callback " + f.callback + " raised: " + f.message, 0};
+    return;
+  }
+  try {
+    ret.cfg = resolve(config, task_part(config), "", strict);
+    ret.working_dir = fs::current_path().string();
+    ret.return_value = task(ret.cfg);
+    ret.status = JobStatus::COMPLETED;
+  } catch (...) {
+    fail_with_current_exception(ret);
+    if (ret.cfg.empty()) ret.cfg = task_part(resolved);
+  }
 }
 
 }  // namespace
@@ -127,51 +179,52 @@ JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& t
     else
       config.put("hydra.job.id", spec.id);
   }
-  const fs::path output_dir = job_output_dir(spec.mode, config, spec.now);
+  fs::path output_dir = job_output_dir(spec.mode, config, spec.now);
+  JobResult result;
+  JobReturn& ret = result.job_return;
+  try {
+    if (spec.mode == RunMode::RUN) {
+      fs::path claimed = create_output_dir(config, "hydra.run.dir", output_dir, "the output dir");
+      if (claimed != output_dir) config.put("hydra.run.dir", claimed.string());
+      output_dir = claimed;
+    } else {
+      create_dirs(output_dir, "the output dir");
+    }
+  } catch (const OutputError& e) {
+    fail_with_output_error(ret, e);
+  }
   config.put("hydra.runtime.output_dir", output_dir.string());
 
-  std::error_code ec;
-  fs::create_directories(output_dir, ec);
-  if (ec) throw UserError("Cannot create the output dir " + output_dir.string() + ": " + ec.message());
-
-  JobResult result;
   Config& resolved = result.config;
   resolved = resolve_all(config, lenient);
-  JobReturn& ret = result.job_return;
   ret.overrides = spec.task_overrides;
   ret.task_name = get_or<std::string>(resolved, "hydra.job.name", "");
   ret.num = spec.num;
   ret.id = spec.id;
   ret.hydra_cfg.add_child("hydra", resolved.get_child("hydra"));
 
-  ScopedChdir chdir(get_or<bool>(resolved, "hydra.job.chdir", false), output_dir);
-  ret.log_path = LogManager::instance().use_job_logging(resolved.get_child("hydra.job_logging")).string();
-
+  const bool dir_ok = ret.status != JobStatus::FAILED;
+  ScopedChdir chdir(dir_ok && get_or<bool>(resolved, "hydra.job.chdir", false), output_dir);
   auto output_subdir = resolved.get_child_optional("hydra.output_subdir");
-  if (output_subdir && output_subdir->data().is_scalar())
-    write_hydra_files(output_dir / output_subdir->data().text(), config, spec.task_overrides);
+  const bool writes_record = output_subdir && output_subdir->data().is_scalar();
+  if (dir_ok) {
+    try {
+      ret.log_path = LogManager::instance().use_job_logging(resolved.get_child("hydra.job_logging")).string();
+      if (writes_record) write_hydra_files(output_dir / output_subdir->data().text(), config, spec.task_overrides);
+    } catch (const OutputError& e) {
+      fail_with_output_error(ret, e);
+    }
+  }
 
   ret.start_time = std::chrono::system_clock::now();
   auto started = std::chrono::steady_clock::now();
   {
     ScopedEnv env(resolved.get_child("hydra.job.env_set", Config()));
-    std::size_t failures_before = callbacks.failures().size();
-    callbacks.on_job_start(resolved, task);
-    if (callbacks.failures().size() > failures_before) {
-      // A strict callback raised in on_job_start: the job fails without running the task.
-      const auto& f = callbacks.failures()[failures_before];
-      ret.status = JobStatus::FAILED;
-      ret.error = {FailureReason::exception, f.type, "callback " + f.callback + " raised: " + f.message, 0};
+    if (ret.status == JobStatus::FAILED) {
+      // Its own dir or files could not be written: neither on_job_start nor the task runs.
+      ret.cfg = task_part(resolved);
     } else {
-      try {
-        ret.cfg = resolve(config, task_part(config), "", strict);
-        ret.working_dir = fs::current_path().string();
-        ret.return_value = task(ret.cfg);
-        ret.status = JobStatus::COMPLETED;
-      } catch (...) {
-        fail_with_current_exception(ret);
-        if (ret.cfg.empty()) ret.cfg = task_part(resolved);
-      }
+      start_and_run_task(config, resolved, strict, callbacks, task, ret);
     }
     if (interrupt_requested()) {
       ret.status = JobStatus::FAILED;
@@ -180,8 +233,14 @@ JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& t
     if (ret.working_dir.empty()) ret.working_dir = fs::current_path().string();
   }
   ret.duration = std::chrono::steady_clock::now() - started;
-  if (output_subdir && output_subdir->data().is_scalar())
-    write_job_return(output_dir / output_subdir->data().text() / "job_return.yaml", ret);
+  if (writes_record && dir_ok) {
+    try {
+      write_job_return(output_dir / output_subdir->data().text() / "job_return.yaml", ret);
+    } catch (const OutputError& e) {
+      // Without its record the job's result is lost: it fails, and says why.
+      fail_with_output_error(ret, e);
+    }
+  }
   callbacks.on_job_end(resolved, ret);
   LogManager::instance().flush();
   return result;

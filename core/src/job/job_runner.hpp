@@ -38,6 +38,13 @@ JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& t
 // (MULTIRUN, hydra.job.num set), resolved with the run's clock reading.
 std::filesystem::path job_output_dir(RunMode mode, const Config& config, std::chrono::system_clock::time_point now);
 
+// Creates `dir`, the resolved value of `key` (hydra.run.dir or hydra.sweep.dir), and returns the
+// dir to use. Time-stamped (`${now:...}` in the setting): claimed for this run alone, `<dir>_1`,
+// `_2`... when another run started in the same second has it. Fixed: the user's explicit choice,
+// reused as Hydra does. Throws OutputError ("Cannot create <what> <dir>: ...").
+std::filesystem::path create_output_dir(const Config& config, const std::string& key,
+                                        const std::filesystem::path& dir, const std::string& what);
+
 // The task part of a config: everything but the `hydra` node.
 Config task_part(const Config& config);
 

@@ -127,10 +127,17 @@ int run_job_process(const std::string& spec_path, const AppSpec& app) {
   job.id = spec.id;
   job.now = spec.now;
   JobResult result = run_job(job, callbacks, app.task);
-  write_job_return(spec.return_file, result.job_return);
+  JobReturn& ret = result.job_return;
+  // The parent only sees the JobReturn: a strict callback that raised here (on_job_end) must fail
+  // the job there, or the sweep would end with exit 0.
+  if (ret.status == JobStatus::COMPLETED && !callbacks.failures().empty()) {
+    const auto& f = callbacks.failures().front();
+    ret.status = JobStatus::FAILED;
+    ret.error = {FailureReason::exception, f.type, "strict callback " + f.callback + " raised: " + f.message, 0};
+  }
+  write_job_return(spec.return_file, ret);
   std::cout.flush();
   bool strict_failed = report_strict_failures(callbacks);
-  const JobReturn& ret = result.job_return;
   if (ret.status == JobStatus::FAILED) return ret.error.reason == FailureReason::interrupted ? 130 : 1;
   return strict_failed ? 1 : 0;
 }

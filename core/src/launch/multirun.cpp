@@ -67,12 +67,13 @@ JobReturn retained(JobReturn&& full) {
 class MultirunContext final : public LaunchContext {
  public:
   MultirunContext(const MultirunRequest& request, const PlannedSweep& sweep, CallbackChain& callbacks,
-                  Config sweep_config, fs::path sweep_dir, JobReturnStore& returns)
+                  Config sweep_config, fs::path sweep_dir, bool sweep_dir_moved, JobReturnStore& returns)
       : request_(request),
         sweep_(sweep),
         callbacks_(callbacks),
         sweep_config_(std::move(sweep_config)),
         sweep_dir_(std::move(sweep_dir)),
+        sweep_dir_moved_(sweep_dir_moved),
         returns_(returns) {}
 
   JobReturn run_job_in_process(const JobRequest& job) override {
@@ -80,6 +81,7 @@ class MultirunContext final : public LaunchContext {
     spec.mode = RunMode::MULTIRUN;
     ComposedConfig composed = compose_job(request_, sweep_.overrides.at(static_cast<std::size_t>(job.num)));
     spec.config.swap(composed.config);  // ptree: swap, not move
+    use_claimed_sweep_dir(spec.config);
     spec.task_overrides = job.overrides;
     spec.num = job.num;
     spec.id = job.id;
@@ -92,6 +94,7 @@ class MultirunContext final : public LaunchContext {
 
   Config job_config(const JobRequest& job) override {
     Config config = compose_job(request_, sweep_.overrides.at(static_cast<std::size_t>(job.num))).config;
+    use_claimed_sweep_dir(config);
     config.put("hydra.job.num", job.num);
     config.put("hydra.job.id", job.id);
     return config;
@@ -151,9 +154,12 @@ class MultirunContext final : public LaunchContext {
     if (!log.empty() && fs::exists(log)) ret.log_path = log;
     auto subdir = resolved.get_child_optional("hydra.output_subdir");
     if (subdir && subdir->data().is_scalar()) {
-      std::error_code ec;
-      fs::create_directories(output_dir / subdir->data().text(), ec);
-      if (!ec) write_job_return(output_dir / subdir->data().text() / "job_return.yaml", ret);
+      try {
+        write_job_return(output_dir / subdir->data().text() / "job_return.yaml", ret);
+      } catch (const OutputError& e) {
+        // The job has failed already; its record is lost but the sweep reports it.
+        get_logger("hydra")->warn("#{}: {}", job.num, e.what());
+      }
     }
     return retained(std::move(ret));
   }
@@ -175,6 +181,11 @@ class MultirunContext final : public LaunchContext {
   const Config& sweep_config() const override { return sweep_config_; }
   std::string sweep_dir() const override { return sweep_dir_.string(); }
 
+  // Each job is composed afresh, which would compute the time-stamped dir again.
+  void use_claimed_sweep_dir(Config& job_config) const {
+    if (sweep_dir_moved_) job_config.put("hydra.sweep.dir", sweep_dir_.string());
+  }
+
   void use_sweep_logging() {
     LogManager::instance().use_hydra_logging(sweep_config_.get_child("hydra.hydra_logging"),
                                              sweep_dir_ / "multirun.log");
@@ -186,6 +197,7 @@ class MultirunContext final : public LaunchContext {
   CallbackChain& callbacks_;
   Config sweep_config_;
   fs::path sweep_dir_;
+  bool sweep_dir_moved_;  // claimed as `<dir>_N`: another run had the time-stamped dir
   JobReturnStore& returns_;
 };
 
@@ -230,19 +242,19 @@ PlannedSweep plan_jobs(const MultirunRequest& request) {
 int run_multirun(const MultirunRequest& request, const PlannedSweep& sweep, CallbackChain& callbacks,
                  Launcher& launcher) {
   ResolveOptions lenient{request.now, false};
-  const Config sweep_config = resolve_all(request.base.config, lenient);
+  Config sweep_config = resolve_all(request.base.config, lenient);
   const std::string config_name = request.compose.config_name;
   callbacks.on_multirun_start(sweep_config, RunInfo{config_name, nullptr, {}});
 
   // The sweep dir exists only after on_multirun_start, as in Hydra.
-  fs::path sweep_dir = fs::absolute(sweep_config.get<std::string>("hydra.sweep.dir")).lexically_normal();
-  std::error_code ec;
-  fs::create_directories(sweep_dir, ec);
-  if (ec) throw UserError("Cannot create the sweep dir " + sweep_dir.string() + ": " + ec.message());
+  const fs::path planned_dir = fs::absolute(sweep_config.get<std::string>("hydra.sweep.dir")).lexically_normal();
+  const fs::path sweep_dir = create_output_dir(request.base.config, "hydra.sweep.dir", planned_dir, "the sweep dir");
+  const bool moved = sweep_dir != planned_dir;
+  if (moved) sweep_config.put("hydra.sweep.dir", sweep_dir.string());
   write_file_atomic(sweep_dir / "multirun.yaml", to_yaml(request.base.config));
 
   JobReturnStore returns;
-  MultirunContext context(request, sweep, callbacks, sweep_config, sweep_dir, returns);
+  MultirunContext context(request, sweep, callbacks, sweep_config, sweep_dir, moved, returns);
   context.use_sweep_logging();
 
   const std::size_t size = batch_size(request.base.config, sweep.jobs.size());

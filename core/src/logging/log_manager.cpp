@@ -1,7 +1,9 @@
 #include "logging/log_manager.hpp"
 
 #include "util/errors.hpp"
+#include "util/files.hpp"
 
+#include <hydra/files.hpp>
 #include <hydra/logging.hpp>
 
 #include <spdlog/pattern_formatter.h>
@@ -9,6 +11,9 @@
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
 #include <vector>
 
 namespace hydra::internal {
@@ -156,10 +161,15 @@ void LogManager::flush() { dist_->flush(); }
 
 namespace {
 spdlog::sink_ptr open_file_sink(const std::filesystem::path& file) {
+  // Opened once by hand first: spdlog's error text has no errno name (EROFS, ENOSPC...) to look up.
+  if (file.has_parent_path()) create_dirs(file.parent_path());
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw OutputError("Cannot open the log file " + file.string() + ": " + hydra::describe_errno(errno));
+  ::close(fd);
   try {
     return std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string(), /*truncate=*/false);
   } catch (const spdlog::spdlog_ex& e) {
-    throw UserError("Cannot open the log file " + file.string() + ": " + e.what());
+    throw OutputError("Cannot open the log file " + file.string() + ": " + e.what());
   }
 }
 }  // namespace

@@ -472,8 +472,8 @@ std::shared_ptr<void> PluginRegistry::create(const std::string& target, const Co
   try {
     raw = record->create(params);
   } catch (...) {
-    auto [type, what] = describe_current_exception();
-    error = type + ": " + (what.empty() ? std::string("<no message: not a std::exception>") : what);
+    auto [type, what, is_std] = describe_current_exception();
+    error = type + ": " + what;
   }
   if (!raw && error.empty()) error = "the factory returned no object";
   if (!error.empty())

@@ -13,4 +13,11 @@ class UserError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An output file or dir could not be written (disk full, read-only file system...): what()
+// names the path and the errno. In a job it fails that job rather than the whole sweep.
+class OutputError : public UserError {
+ public:
+  using UserError::UserError;
+};
+
 }  // namespace hydra::internal

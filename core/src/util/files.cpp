@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hydra::internal {
@@ -17,7 +18,27 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   try {
     hydra::write_file_atomic(path, content);
   } catch (const std::runtime_error& e) {
-    throw UserError(e.what());
+    throw OutputError(e.what());
+  }
+}
+
+void create_dirs(const std::filesystem::path& dir, const std::string& what) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw OutputError("Cannot create " + (what.empty() ? "" : what + " ") + dir.string() + ": " +
+                            hydra::describe_errno(ec.value()));
+}
+
+std::filesystem::path claim_new_dir(const std::filesystem::path& dir) {
+  if (dir.has_parent_path()) create_dirs(dir.parent_path());
+  for (int n = 0;; ++n) {
+    std::filesystem::path candidate = n == 0 ? dir : std::filesystem::path(dir.string() + "_" + std::to_string(n));
+    if (::mkdir(candidate.c_str(), 0777) == 0) return candidate;
+    const int err = errno;
+    // EEXIST on a dir: another run's (or an earlier one's), try the next name; else a real failure.
+    if (err == EEXIST && std::filesystem::is_directory(candidate)) continue;
+    throw OutputError("Cannot create the output dir " + candidate.string() + ": " +
+                      (err == EEXIST ? "a file of that name is in the way" : hydra::describe_errno(err)));
   }
 }
 

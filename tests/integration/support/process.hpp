@@ -32,6 +32,8 @@ class ChildProcess {
   // Reads until stdout contains `marker` (true) or the timeout passes / the child closes it (false).
   bool wait_for_output(const std::string& marker, std::chrono::milliseconds timeout);
   void send_signal(int sig);
+  // What the child wrote to stdout so far (grows with wait_for_output and wait).
+  const std::string& out_so_far() const { return result_.out; }
   // Reads everything and reaps the child; kills it after `timeout`.
   ProcessResult wait(std::chrono::milliseconds timeout = std::chrono::seconds(60));
 

@@ -1,14 +1,26 @@
 // Test plugin: prints every hook it sees ("<label>.<hook> ..."), and throws where told
-// (`raise_in: [on_job_start, ...]`, `raise_type: std|int`), so tests can check order and
+// (`raise_in: [on_job_start, ...]`, `raise_type: std|logic_error|bad_alloc|custom|int|string|
+// cstring|struct`), so tests can check order and
 // isolation through the real binaries.
 #include <hydra/callback.hpp>
 #include <hydra/plugin.hpp>
 
 #include <iostream>
+#include <new>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <unistd.h>
+
+// What `raise_type: custom` throws: a std::exception subclass of the plugin's own.
+class CustomError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+// What `raise_type: struct` throws: not a std::exception at all.
+struct NotAnException {
+  int code;
+};
 
 class Recorder : public hydra::Callback {
  public:
@@ -60,8 +72,15 @@ class Recorder : public hydra::Callback {
   }
   void maybe_raise(const std::string& name) {
     if (!raise_in_.count(name)) return;
+    const std::string what = "boom in " + name;
     if (raise_type_ == "int") throw 42;
-    throw std::runtime_error("boom in " + name);
+    if (raise_type_ == "logic_error") throw std::logic_error(what);
+    if (raise_type_ == "bad_alloc") throw std::bad_alloc();
+    if (raise_type_ == "custom") throw CustomError(what);
+    if (raise_type_ == "string") throw what;
+    if (raise_type_ == "cstring") throw "C string boom";
+    if (raise_type_ == "struct") throw NotAnException{7};
+    throw std::runtime_error(what);
   }
 
   std::string label_;
