@@ -1,6 +1,7 @@
 #include "launch/multirun.hpp"
 
 #include "config/interpolation.hpp"
+#include "config/overrides.hpp"
 #include "config/yaml_io.hpp"
 #include "launch/job_process.hpp"
 #include "launch/job_return_store.hpp"
@@ -20,6 +21,9 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 
 #include <iostream>
+#include <optional>
+#include <set>
+#include <unordered_set>
 
 namespace fs = std::filesystem;
 
@@ -210,30 +214,69 @@ std::size_t batch_size(const Config& base, std::size_t total) {
   return static_cast<std::size_t>(*size);
 }
 
+// What decides whether a job's overrides compose: each override as typed, except a plain scalar
+// value for a task key that is no config group and that the base config has as a scalar (or,
+// with `+`, does not have): only its type counts there, and the value is checked to parse.
+// Throws UserError for a value that does not parse.
+std::string compose_shape(const Config& base, const std::set<std::string>& group_names,
+                          const std::vector<std::string>& overrides) {
+  // Groups from hydra.searchpath dirs are not in `group_names`: then every value counts.
+  const bool extra_sources = !base.get_child("hydra.searchpath", Config()).empty();
+  std::string shape;
+  for (const auto& text : overrides) {
+    const Override ov = parse_override(text);
+    const std::string key = ov.key_or_group();
+    bool value_matters = extra_sources || !ov.value || ov.is_hydra() || ov.key.find_first_of("/@") != std::string::npos ||
+                         group_names.count(key) > 0 || ov.kind == Override::Kind::Delete;
+    std::optional<NodeKind> kind;
+    if (!value_matters) {
+      const auto existing = base.get_child_optional(key);
+      const bool scalar_there = existing && (existing->data().is_scalar() || existing->data().kind() == NodeKind::Null);
+      const bool fits = ov.kind == Override::Kind::Add           ? !existing
+                        : ov.kind == Override::Kind::ForceAdd ? !existing || scalar_there
+                                                              : scalar_there;
+      if (fits) {
+        const Config value = parse_override_value(*ov.value, "Override '" + text + "'");
+        if (value.data().is_scalar() || value.data().kind() == NodeKind::Null) kind = value.data().kind();
+      }
+    }
+    shape += kind ? ov.key + "=<" + to_string(*kind) + ">" : text;
+    shape += '\n';
+  }
+  return shape;
+}
+
 }  // namespace
 
 PlannedSweep plan_jobs(const MultirunRequest& request) {
+  const auto groups = list_config_groups(request.compose.sources);
   GroupOptions group_options = [&](const std::string& group) {
-    std::vector<std::string> options;
-    for (const auto& [name, opts] : list_config_groups(request.compose.sources))
-      if (name == group) options = opts;
-    return options;
+    for (const auto& [name, options] : groups)
+      if (name == group) return options;
+    return std::vector<std::string>{};
   };
   const Config params = request.base.config.get_child("hydra.sweeper.params", make_null());
   PlannedSweep sweep;
   sweep.overrides = plan_sweep(request.compose.overrides, params, group_options);
+  std::set<std::string> group_names;
+  for (const auto& [name, options] : groups) group_names.insert(name);
+  // Jobs whose overrides differ only in plain scalar values compose alike: one compose per
+  // shape validates them all (a 10,000-job range sweep composes once here, not 10,000 times).
+  std::unordered_set<std::string> composed_shapes;
   for (std::size_t n = 0; n < sweep.overrides.size(); ++n) {
-    ComposedConfig composed;
+    const std::vector<std::string>& overrides = sweep.overrides[n];
     try {
-      composed = compose_job(request, sweep.overrides[n]);
+      if (composed_shapes.insert(compose_shape(request.base.config, group_names, overrides)).second)
+        compose_job(request, overrides);
     } catch (const UserError& e) {
-      throw UserError("Job #" + std::to_string(n) + " (" + join(sweep.overrides[n], " ") + ") does not compose:\n" +
+      throw UserError("Job #" + std::to_string(n) + " (" + join(overrides, " ") + ") does not compose:\n" +
                       e.what());
     }
     JobRequest job;
     job.num = static_cast<int>(n);
     job.id = std::to_string(n);
-    job.overrides = composed.task_overrides;
+    for (const auto& text : overrides)
+      if (!parse_override(text).is_hydra()) job.overrides.push_back(text);  // as compose's task_overrides
     sweep.jobs.push_back(std::move(job));
   }
   return sweep;
