@@ -52,53 +52,23 @@ CallbackChain CallbackChain::create(const Config& callbacks, PluginRegistry& reg
     entry.target = target_name;
     entry.strict = strict;
     entry.callback = registry.create_callback(target_name, params, full_key);
+    chain.targets_.push_back(entry.callback.get());
     chain.entries_.push_back(std::move(entry));
   }
   return chain;
 }
 
-template <class Call>
-void CallbackChain::notify(const char* hook, bool reverse, Call&& call) {
-  auto run_one = [&](Entry& entry) {
-    try {
-      call(*entry.callback);
-    } catch (...) {
-      ExceptionText thrown = describe_current_exception();
-      std::string text = "Callback " + entry.type_name + "." + hook + " raised " + thrown.type + ": " + thrown.message;
-      // SPEC §2's line names the class only; a non-std throw also says which entry it came from.
-      if (!thrown.is_std) text += " (hydra.callbacks." + entry.key + ", _target_: " + entry.target + ")";
-      if (entry.strict) {
-        get_logger("hydra")->error("{} (strict)", text);
-        failures_.push_back({entry.type_name + "." + hook, thrown.type, thrown.message});
-      } else {
-        get_logger("hydra")->warn("{}", text);
-      }
-    }
-  };
-  if (reverse) {
-    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) run_one(*it);
+void CallbackChain::report_raise(const Entry& entry, const char* hook) {
+  ExceptionText thrown = describe_current_exception();
+  std::string text = "Callback " + entry.type_name + "." + hook + " raised " + thrown.type + ": " + thrown.message;
+  // SPEC §2's line names the class only; a non-std throw also says which entry it came from.
+  if (!thrown.is_std) text += " (hydra.callbacks." + entry.key + ", _target_: " + entry.target + ")";
+  if (entry.strict) {
+    get_logger("hydra")->error("{} (strict)", text);
+    failures_.push_back({entry.type_name + "." + hook, thrown.type, thrown.message});
   } else {
-    for (auto& entry : entries_) run_one(entry);
+    get_logger("hydra")->warn("{}", text);
   }
-}
-
-void CallbackChain::on_run_start(const Config& config, const RunInfo& run) {
-  notify("on_run_start", false, [&](Callback& c) { c.on_run_start(config, run); });
-}
-void CallbackChain::on_run_end(const Config& config, const RunInfo& run) {
-  notify("on_run_end", true, [&](Callback& c) { c.on_run_end(config, run); });
-}
-void CallbackChain::on_multirun_start(const Config& config, const RunInfo& run) {
-  notify("on_multirun_start", false, [&](Callback& c) { c.on_multirun_start(config, run); });
-}
-void CallbackChain::on_multirun_end(const Config& config, const RunInfo& run) {
-  notify("on_multirun_end", true, [&](Callback& c) { c.on_multirun_end(config, run); });
-}
-void CallbackChain::on_job_start(const Config& config, const TaskFunction& task) {
-  notify("on_job_start", false, [&](Callback& c) { c.on_job_start(config, task); });
-}
-void CallbackChain::on_job_end(const Config& config, const JobReturn& job_return) {
-  notify("on_job_end", true, [&](Callback& c) { c.on_job_end(config, job_return); });
 }
 
 }  // namespace hydra::internal
