@@ -3,11 +3,13 @@
 #include "util/errors.hpp"
 #include "util/files.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <sstream>
 
 namespace hydra::internal {
 
@@ -173,22 +175,63 @@ void check_yaml_characters(const std::string& text, const std::string& source) {
   }
 }
 
+// Where each document of a YAML stream starts; nothing else of the events is needed.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// True when a document starting at `pos` was begun on purpose: "---", a directive, or after "...".
+bool starts_new_document(const std::string& text, std::size_t pos) {
+  if (pos >= text.size() || text.compare(pos, 3, "---") == 0 || text.compare(pos, 1, "%") == 0) return true;
+  if (pos == 0) return false;
+  std::size_t end = text.find_last_not_of(" \t\r\n", pos - 1);
+  return end != std::string::npos && end >= 2 && text.compare(end - 2, 3, "...") == 0;
+}
+
+// A config file is one document. yaml-cpp's LoadAll never returns on a ',' outside [...]/{...}
+// (every further "document" starts at that token without consuming it) and Load silently drops
+// what follows it, so the documents are counted by a bounded pass first: a second document that
+// starts where the previous one did, or without "---", is a token the parser could not place.
+void check_one_document(const std::string& text, const std::string& source) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentStarts starts;
+  while (starts.marks.size() < 3 && parser.HandleNextDocument(starts)) {
+  }
+  if (starts.marks.size() < 2) return;
+  const YAML::Mark& second = starts.marks[1];
+  bool stuck = second.pos == starts.marks[0].pos || (starts.marks.size() == 3 && starts.marks[2].pos == second.pos);
+  if (stuck || !starts_new_document(text, static_cast<std::size_t>(second.pos))) {
+    char c = text[static_cast<std::size_t>(second.pos)];
+    throw UserError(where(source, second) + ": unexpected '" + std::string(1, c) + "'" +
+                    (c == ',' ? " outside [...] or {...}: quote the value if the comma belongs to it" : ""));
+  }
+  throw UserError(where(source, second) +
+                  ": more than one YAML document in the file (a '---' separator); a config file is one "
+                  "document: remove the separator or split the file");
+}
+
 }  // namespace
 
 Config parse_yaml(const std::string& text, const std::string& source) {
   check_yaml_characters(text, source);
-  std::vector<YAML::Node> documents;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(text);
+    check_one_document(text, source);
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw UserError(where(source, e.mark) + ": " + e.msg + tab_hint(text, e.mark));
   }
-  if (documents.size() > 1)
-    throw UserError(where(source, documents[1].Mark()) +
-                    ": more than one YAML document in the file (a '---' separator); a config file is one "
-                    "document: remove the separator or split the file");
-  if (documents.empty()) return Config();
-  const YAML::Node& root = documents.front();
   if (!root.IsDefined() || root.IsNull()) return Config();
   try {
     return convert(root, source);
