@@ -58,6 +58,10 @@ const Mode kModes[] = {
      {"on_multirun_start", "on_job_start", "on_job_end", "on_multirun_end"}, "cb2.on_multirun_end", 2},
 };
 
+// Readable test parameters in gtest's and ctest's output.
+void PrintTo(const Thrown& thrown, std::ostream* os) { *os << thrown.raise_type; }
+void PrintTo(const Mode& mode, std::ostream* os) { *os << mode.name; }
+
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
