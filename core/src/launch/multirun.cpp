@@ -191,8 +191,10 @@ class MultirunContext final : public LaunchContext {
   }
 
   void use_sweep_logging() {
-    LogManager::instance().use_hydra_logging(sweep_config_.get_child("hydra.hydra_logging"),
-                                             sweep_dir_ / "multirun.log");
+    if (!sweep_logging_)
+      sweep_logging_ = LogManager::instance().hydra_logging_setup(sweep_config_.get_child("hydra.hydra_logging"),
+                                                                  sweep_dir_ / "multirun.log");
+    LogManager::instance().use(*sweep_logging_);
   }
 
  private:
@@ -203,6 +205,7 @@ class MultirunContext final : public LaunchContext {
   fs::path sweep_dir_;
   bool sweep_dir_moved_;  // claimed as `<dir>_N`: another run had the time-stamped dir
   JobReturnStore& returns_;
+  std::optional<LogManager::Setup> sweep_logging_;  // built once, switched back to after every job
 };
 
 std::size_t batch_size(const Config& base, std::size_t total) {

@@ -148,13 +148,24 @@ LogManager::LogManager() : dist_(std::make_shared<spdlog::sinks::dist_sink_mt>()
 }
 
 void LogManager::use_hydra_logging(const Config& logging, const std::filesystem::path& also_to) {
-  apply(logging, false, nullptr, also_to);
+  use(build(logging, false, nullptr, also_to));
+}
+
+LogManager::Setup LogManager::hydra_logging_setup(const Config& logging, const std::filesystem::path& also_to) {
+  return build(logging, false, nullptr, also_to);
 }
 
 std::filesystem::path LogManager::use_job_logging(const Config& logging) {
   std::filesystem::path file;
-  apply(logging, true, &file);
+  use(build(logging, true, &file));
   return file;
+}
+
+void LogManager::use(const Setup& setup) {
+  dist_->set_sinks(setup.sinks);
+  const spdlog::level::level_enum level = setup.level;
+  spdlog::apply_all([level](const std::shared_ptr<spdlog::logger>& logger) { logger->set_level(level); });
+  spdlog::default_logger()->set_level(level);
 }
 
 void LogManager::flush() { dist_->flush(); }
@@ -174,10 +185,11 @@ spdlog::sink_ptr open_file_sink(const std::filesystem::path& file) {
 }
 }  // namespace
 
-void LogManager::apply(const Config& logging, bool with_file, std::filesystem::path* file_out,
-                       const std::filesystem::path& extra_file) {
-  std::vector<spdlog::sink_ptr> sinks;
-  spdlog::level::level_enum level = spdlog::level::info;
+LogManager::Setup LogManager::build(const Config& logging, bool with_file, std::filesystem::path* file_out,
+                                    const std::filesystem::path& extra_file) {
+  Setup setup;
+  std::vector<spdlog::sink_ptr>& sinks = setup.sinks;
+  spdlog::level::level_enum& level = setup.level;
   if (!get_or<bool>(logging, "disabled", false)) {
     level = parse_level(logging);
     for (const auto& handler : root_handlers(logging)) {
@@ -207,9 +219,7 @@ void LogManager::apply(const Config& logging, bool with_file, std::filesystem::p
       sinks.push_back(std::move(sink));
     }
   }
-  dist_->set_sinks(std::move(sinks));
-  spdlog::apply_all([level](const std::shared_ptr<spdlog::logger>& logger) { logger->set_level(level); });
-  spdlog::default_logger()->set_level(level);
+  return setup;
 }
 
 }  // namespace hydra::internal

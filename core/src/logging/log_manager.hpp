@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hydra::internal {
 
@@ -27,6 +28,15 @@ class LogManager {
   // Console only, HYDRA format; with `also_to`, the same lines go to that file too (MULTIRUN's
   // <sweep dir>/multirun.log).
   void use_hydra_logging(const Config& logging, const std::filesystem::path& also_to = {});
+
+  // A logging config made into sinks once, to switch back to as often as needed: a sweep returns
+  // to its HYDRA logging after every job without reopening multirun.log or recompiling patterns.
+  struct Setup {
+    std::vector<spdlog::sink_ptr> sinks;
+    spdlog::level::level_enum level = spdlog::level::info;
+  };
+  Setup hydra_logging_setup(const Config& logging, const std::filesystem::path& also_to = {});
+  void use(const Setup& setup);
   // Console + the file handler's file (if the config has one). Returns the log file path ("" if none).
   std::filesystem::path use_job_logging(const Config& logging);
   // Flushes every sink (before a process exits or a job ends).
@@ -34,8 +44,8 @@ class LogManager {
 
  private:
   LogManager();
-  void apply(const Config& logging, bool with_file, std::filesystem::path* file_out,
-             const std::filesystem::path& extra_file = {});
+  Setup build(const Config& logging, bool with_file, std::filesystem::path* file_out,
+              const std::filesystem::path& extra_file = {});
 
   std::shared_ptr<spdlog::sinks::dist_sink_mt> dist_;
 };
