@@ -70,8 +70,8 @@ std::string regex_escaped(const std::string& text) {
   return std::regex_replace(text, special, R"(\$&)");
 }
 
-// The places a case may name, and how to spell them.
-struct Places {
+// The placeholders of argv, setup, env and expected, and the paths they stand for.
+struct Placeholders {
   std::map<std::string, std::string> paths;  // placeholder -> path
 
   std::string fill(std::string text) const {
@@ -143,7 +143,7 @@ std::string elf32_header() {
 // Runs the case's setup actions; returns "" or the reason to skip the case.
 class ScratchSetup {
  public:
-  ScratchSetup(const fs::path& scratch, const Places& places) : scratch_(scratch), places_(places) {}
+  ScratchSetup(const fs::path& scratch, const Placeholders& places) : scratch_(scratch), places_(places) {}
   ~ScratchSetup() {
     for (const auto& dir : mounts_) ::umount2(dir.c_str(), MNT_DETACH);
     for (const auto& dir : locked_) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::add);
@@ -228,19 +228,19 @@ class ScratchSetup {
   }
 
   fs::path scratch_;
-  const Places& places_;
+  const Placeholders& places_;
   std::vector<fs::path> mounts_;
   std::vector<fs::path> locked_;
 };
 
-std::vector<std::string> arguments(const fs::path& dir, const Places& places) {
+std::vector<std::string> arguments(const fs::path& dir, const Placeholders& places) {
   std::vector<std::string> args;
   for (const auto& line : lines_of(read_if_present(dir / "argv"))) args.push_back(places.fill(line));
   while (!args.empty() && args.back().empty()) args.pop_back();
   return args;
 }
 
-std::map<std::string, std::string> environment(const fs::path& dir, const Places& places) {
+std::map<std::string, std::string> environment(const fs::path& dir, const Placeholders& places) {
   std::map<std::string, std::string> env;
   for (const auto& line : lines_of(read_if_present(dir / "env"))) {
     auto eq = line.find('=');
@@ -276,7 +276,7 @@ TEST_P(BadInput, FailsCleanly) {
   ScratchDir scratch;
   const fs::path work = scratch.path() / "work";
   fs::create_directories(work);
-  Places places;
+  Placeholders places;
   places.paths = {{"<CASE>", dir.string()},
                   {"<SCRATCH>", scratch.path().string()},
                   {"<WORK>", work.string()},
