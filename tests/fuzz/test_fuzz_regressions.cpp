@@ -161,6 +161,14 @@ TEST(YamlText, AStrayCommaOrTokenIsAnErrorAndASecondDocumentIsNamed) {
   EXPECT_EQ(message("%YAML 1.2\n---\na: 1\n"), "(parsed)");
 }
 
+// yaml-cpp decodes \_ and \N to Latin-1 bytes; the emitted config then did not read back (fuzz crash).
+TEST(YamlText, EscapesForNonBreakingSpaceAndNextLineGiveUtf8) {
+  hydra::Config parsed = hydra::internal::parse_yaml("\"k\\_\": \"\\_x\\N\\u00e9\"\n", "conf.yaml");
+  EXPECT_EQ(parsed.front().first, "k\xC2\xA0");
+  EXPECT_EQ(parsed.front().second.data().text(), "\xC2\xA0x\xC2\x85\xC3\xA9");
+  EXPECT_NO_THROW(hydra::fuzz::yaml_entry("a: \"\\_\\N\"\n"));
+}
+
 TEST(YamlText, InvalidUtf8AndControlCharactersAreErrorsNamingLineAndColumn) {
   auto message = [](const std::string& text) {
     try {

@@ -69,8 +69,45 @@ std::string where(const std::string& source, const YAML::Mark& mark) {
   return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
-Value scalar_value(const YAML::Node& node, const std::string& source) {
+// Length of the UTF-8 sequence starting at text[i] (1-4), or 0 if it is not well-formed
+// (bad lead byte, truncated, overlong, surrogate or above U+10FFFF).
+std::size_t utf8_sequence_length(const std::string& text, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+  if (length == 0 || i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k)
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  unsigned char second = byte(i + 1);
+  if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) || (lead == 0xF0 && second < 0x90) ||
+      (lead == 0xF4 && second > 0x8F))
+    return 0;
+  return length;
+}
+
+// A scalar's text as UTF-8. yaml-cpp decodes the escapes \_ and \N to the single bytes 0xA0 and
+// 0x85 (Latin-1) instead of U+00A0 and U+0085; the text was checked to be UTF-8 before parsing, so
+// a stray byte here can only come from them.
+std::string scalar_text(const YAML::Node& node) {
   const std::string& text = node.Scalar();
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) {
+      if (out.empty()) out = text.substr(0, i);
+      out += '\xC2';
+      out += text[i++];
+      continue;
+    }
+    if (!out.empty()) out.append(text, i, length);
+    i += length;
+  }
+  return out.empty() ? text : out;
+}
+
+Value scalar_value(const YAML::Node& node, const std::string& source) {
+  const std::string text = scalar_text(node);
   const std::string& tag = node.Tag();
   if (tag == "!" || tag == "tag:yaml.org,2002:str") return Value::string(text);
   if (tag.empty() || tag == "?") {
@@ -116,7 +153,7 @@ Config convert(const YAML::Node& node, const std::string& source) {
         if (!key.IsScalar() && !key.IsNull())
           throw UserError(where(source, key.Mark()) + ": map keys must be plain strings (found a " +
                           (key.IsSequence() ? "sequence" : "map") + " as key)");
-        std::string name = key.IsNull() ? std::string("null") : key.Scalar();
+        std::string name = key.IsNull() ? std::string("null") : scalar_text(key);
         if (map.find(name) != map.not_found())
           throw UserError(where(source, key.Mark()) + ": duplicate key '" + name + "'. Remove one of them");
         map.push_back({name, convert(kv.second, source)});
@@ -125,23 +162,6 @@ Config convert(const YAML::Node& node, const std::string& source) {
     }
   }
   return Config(Value::null());
-}
-
-// Length of the UTF-8 sequence starting at text[i] (1-4), or 0 if it is not well-formed
-// (bad lead byte, truncated, overlong, surrogate or above U+10FFFF).
-std::size_t utf8_sequence_length(const std::string& text, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  std::size_t length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
-  if (length == 0 || i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k)
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  unsigned char second = byte(i + 1);
-  if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) || (lead == 0xF0 && second < 0x90) ||
-      (lead == 0xF4 && second > 0x8F))
-    return 0;
-  return length;
 }
 
 // YAML text must be UTF-8 without control characters other than tab and line breaks, as PyYAML
