@@ -272,8 +272,7 @@ PlannedSweep plan_jobs(const MultirunRequest& request) {
       if (composed_shapes.insert(compose_shape(request.base.config, group_names, overrides)).second)
         compose_job(request, overrides);
     } catch (const UserError& e) {
-      throw UserError("Job #" + std::to_string(n) + " (" + join(overrides, " ") + ") does not compose:\n" +
-                      e.what());
+      throw UserError("Job #" + std::to_string(n) + " (" + join(overrides, " ") + ") does not compose: " + e.what());
     }
     JobRequest job;
     job.num = static_cast<int>(n);
@@ -282,6 +281,7 @@ PlannedSweep plan_jobs(const MultirunRequest& request) {
       if (!parse_override(text).is_hydra()) job.overrides.push_back(text);  // as compose's task_overrides
     sweep.jobs.push_back(std::move(job));
   }
+  batch_size(request.base.config, sweep.jobs.size());  // a bad value must not leave a sweep dir behind
   return sweep;
 }
 
