@@ -1,6 +1,6 @@
 // End-to-end benchmark: runs a command once to warm up, then N times (posix_spawn, in a scratch
-// dir, stdout to /dev/null), and prints the median, min and max of the wall time and of the peak
-// RSS (wait4 rusage). bench/run.sh reads these lines.
+// dir, stdout to /dev/null), and prints the median, min and max of the wall time, of the peak
+// RSS and of the CPU time (user + system; wait4 rusage). bench/run.sh reads these lines.
 //
 //   hydra_e2e_bench [--runs N] [--limit-ms X] [--limit-mib Y] -- <command> [args...]
 //
@@ -25,6 +25,7 @@ namespace {
 
 struct Sample {
   double wall_ms;
+  double cpu_ms;  // user + system: what the run cost, whatever else the machine was doing
   double rss_mib;
 };
 
@@ -48,7 +49,9 @@ Sample run_once(std::vector<char*>& argv, const std::filesystem::path& cwd) {
     std::fprintf(stderr, "command failed (status %d)\n", status);
     std::exit(2);
   }
-  return {std::chrono::duration<double, std::milli>(end - start).count(), usage.ru_maxrss / 1024.0};
+  auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3; };
+  return {std::chrono::duration<double, std::milli>(end - start).count(), ms(usage.ru_utime) + ms(usage.ru_stime),
+          usage.ru_maxrss / 1024.0};
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -80,10 +83,11 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(cwd);
 
   run_once(command, cwd);  // warm the page cache
-  std::vector<double> wall, rss;
+  std::vector<double> wall, cpu, rss;
   for (int r = 0; r < runs; ++r) {
     Sample s = run_once(command, cwd);
     wall.push_back(s.wall_ms);
+    cpu.push_back(s.cpu_ms);
     rss.push_back(s.rss_mib);
   }
   std::filesystem::remove_all(cwd);
@@ -91,6 +95,8 @@ int main(int argc, char** argv) {
   std::printf("runs: %d\nwall median: %.2f ms  min: %.2f ms  max: %.2f ms\npeak RSS median: %.2f MiB  min: %.2f MiB  max: %.2f MiB\n",
               runs, median_ms, percentile(wall, 0.0), percentile(wall, 1.0), median_mib, percentile(rss, 0.0),
               percentile(rss, 1.0));
+  std::printf("cpu median: %.2f ms  min: %.2f ms  max: %.2f ms\n", percentile(cpu, 0.5), percentile(cpu, 0.0),
+              percentile(cpu, 1.0));
   bool ok = (limit_ms <= 0 || median_ms <= limit_ms) && (limit_mib <= 0 || median_mib <= limit_mib);
   if (limit_ms > 0 || limit_mib > 0) std::printf("limits (%.1f ms, %.1f MiB): %s\n", limit_ms, limit_mib, ok ? "met" : "EXCEEDED");
   return ok ? 0 : 1;

@@ -32,7 +32,8 @@ timer='+hydra.callbacks.timer={_target_:hydra_examples.timer.JobTimerCallback}'
 work=$(mktemp -d /tmp/hydra-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# measure NAME RUNS -- COMMAND...: sets <NAME>_ms, _min, _max (wall, ms) and <NAME>_mib (median peak RSS).
+# measure NAME RUNS -- COMMAND...: sets <NAME>_ms, _min, _max (wall, ms), <NAME>_cpu (median user+sys
+# CPU ms: the figure that holds on a busy machine) and <NAME>_mib (median peak RSS).
 measure() {
   local name=$1 n=$2
   shift 3
@@ -40,11 +41,14 @@ measure() {
   out=$("$bench" --runs "$n" -- "$@")
   read -r ms min max < <(awk '/^wall median/ {print $3, $6, $9}' <<<"$out")
   read -r mib < <(awk '/^peak RSS median/ {print $4}' <<<"$out")
+  read -r cpu < <(awk '/^cpu median/ {print $3}' <<<"$out")
+  printf -v "${name}_cpu" %s "$cpu"
   printf -v "${name}_ms" %s "$ms"
   printf -v "${name}_min" %s "$min"
   printf -v "${name}_max" %s "$max"
   printf -v "${name}_mib" %s "$mib"
-  printf '%-34s %10.2f ms  (min %.2f, max %.2f)  %6.1f MiB   [%d runs]\n' "$name" "$ms" "$min" "$max" "$mib" "$n"
+  printf '%-18s %10.2f ms  (min %.2f, max %.2f)  cpu %10.2f ms  %6.1f MiB   [%d runs]\n' "$name" "$ms" "$min" "$max" \
+    "$cpu" "$mib" "$n"
 }
 
 # 200 plugin files (with their manifests) in 10 module dirs, for `--info plugins`.
@@ -67,14 +71,18 @@ measure list_200_plugins "$runs" -- "$app" --plugin-dir "$plugin_dir" --info plu
 
 # Ratios, from the figures above.
 awk -v seed="$seed_ms" -v floor="$floor_ms" -v s100="$sweep_100_ms" -v s1k="$sweep_1000_ms" \
+    -v seed_cpu="$seed_cpu" -v floor_cpu="$floor_cpu" -v c1k="$sweep_1000_cpu" -v c10k="$sweep_10000_cpu" \
     -v s10k="$sweep_10000_ms" -v p1k="$process_1000_ms" -v seed_mib="$seed_mib" \
     -v m100="$sweep_100_mib" -v m1k="$sweep_1000_mib" -v m10k="$sweep_10000_mib" 'BEGIN {
   printf "\nratios (this run)                              target\n"
   printf "seed / floor            %8.2f x              <= 2 x (and seed <= 10 ms)\n", seed / floor
   printf "seed beyond floor       %8.2f ms\n", seed - floor
+  printf "seed / floor, cpu       %8.2f x\n", seed_cpu / floor_cpu
   printf "per job,   100 jobs     %8.3f ms/job\n", s100 / 100
   printf "per job,  1000 jobs     %8.3f ms/job          <= 1 ms/job\n", s1k / 1000
   printf "per job, 10000 jobs     %8.3f ms/job          <= 1 ms/job\n", s10k / 10000
+  printf "cpu per job, 1000       %8.3f ms/job\n", c1k / 1000
+  printf "cpu per job, 10000      %8.3f ms/job\n", c10k / 10000
   printf "per job, process, 1000  %8.3f ms/job\n", p1k / 1000
   printf "memory per job, 1000    %8.2f KiB/job\n", (m1k - seed_mib) * 1024 / 1000
   printf "memory per job, 10000   %8.2f KiB/job\n", (m10k - seed_mib) * 1024 / 10000
