@@ -169,6 +169,15 @@ TEST(YamlText, EscapesForNonBreakingSpaceAndNextLineGiveUtf8) {
   EXPECT_NO_THROW(hydra::fuzz::yaml_entry("a: \"\\_\\N\"\n"));
 }
 
+// A key spelled Null (or ~) was emitted plain and read back as "null" (fuzz crash).
+TEST(YamlText, KeysSpellingNullOtherThanNullAreQuotedWhenEmitted) {
+  hydra::Config config;
+  for (const char* key : {"Null", "NULL", "~", "null", "1", "true"})
+    config.push_back({key, hydra::Config(hydra::Value::string("v"))});
+  EXPECT_EQ(hydra::to_yaml(config), "'Null': v\n'NULL': v\n'~': v\nnull: v\n1: v\ntrue: v\n");
+  EXPECT_NO_THROW(hydra::fuzz::yaml_entry("di&a: int\n!!' Null\n"));
+}
+
 TEST(YamlText, InvalidUtf8AndControlCharactersAreErrorsNamingLineAndColumn) {
   auto message = [](const std::string& text) {
     try {

@@ -344,7 +344,11 @@ inline void emit_scalar(std::string& out, const Value& v) {
 inline bool is_inline(const Config& node) { return !node.data().is_container() || node.empty(); }
 
 inline void emit_key(std::string& out, const std::string& key) {
-  if (key.empty() || (needs_quotes(key) && classify_plain_scalar(key) == NodeKind::String))
+  // Plain keys that look like numbers or bools read back as the same text, but every null
+  // spelling (Null, NULL, ~) reads back as "null": only "null" itself may stay plain.
+  NodeKind kind = classify_plain_scalar(key);
+  bool reads_back_as_written = kind != NodeKind::String && (kind != NodeKind::Null || key == "null");
+  if (key.empty() || (needs_quotes(key) && !reads_back_as_written))
     emit_string(out, key);
   else
     out += key;
