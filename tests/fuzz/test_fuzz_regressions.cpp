@@ -178,6 +178,15 @@ TEST(YamlText, KeysSpellingNullOtherThanNullAreQuotedWhenEmitted) {
   EXPECT_NO_THROW(hydra::fuzz::yaml_entry("di&a: int\n!!' Null\n"));
 }
 
+// A root scalar starting with "..." was emitted plain: a document end marker (fuzz crash).
+TEST(YamlText, StringsStartingWithDocumentMarkersAreQuotedWhenEmitted) {
+  EXPECT_EQ(hydra::to_yaml(hydra::Config(hydra::Value::string("... | !!t0-"))), "'... | !!t0-'\n");
+  hydra::Config config;
+  config.push_back({"... k", hydra::Config(hydra::Value::string("--- v"))});
+  EXPECT_EQ(hydra::to_yaml(config), "'... k': '--- v'\n");
+  EXPECT_NO_THROW(hydra::fuzz::yaml_entry(" ... | !!t0-"));
+}
+
 TEST(YamlText, InvalidUtf8AndControlCharactersAreErrorsNamingLineAndColumn) {
   auto message = [](const std::string& text) {
     try {

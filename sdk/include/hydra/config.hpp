@@ -281,6 +281,8 @@ inline bool needs_quotes(const std::string& s) {
   for (auto word : yaml11_bools)
     if (iequals(s, word)) return true;
   if (s.front() == ' ' || s.back() == ' ') return true;
+  // "..." at the start of a line ends the document (PyYAML quotes it too; "---" is caught below).
+  if (s.compare(0, 3, "...") == 0) return true;
   if (std::string_view("-?:,[]{}#&*!|>'\"%@`").find(s.front()) != std::string_view::npos) {
     // "-x", "?x", ":x" are plain in YAML when followed by a non-space; keep it simple and safe.
     return true;
