@@ -187,6 +187,13 @@ TEST(YamlText, StringsStartingWithDocumentMarkersAreQuotedWhenEmitted) {
   EXPECT_NO_THROW(hydra::fuzz::yaml_entry(" ... | !!t0-"));
 }
 
+// "!!bool truE" kept its spelling and read back as a different bool text (fuzz crash).
+TEST(YamlText, TaggedScalarsAreCanonicalLikeUntaggedOnes) {
+  hydra::Config parsed =
+      hydra::internal::parse_yaml("a: !!bool truE\nb: !!int 1_000\nc: !!float 1e3\nd: !!float 2\n", "conf.yaml");
+  EXPECT_EQ(hydra::to_yaml(parsed), "a: true\nb: 1000\nc: 1000.0\nd: 2.0\n");
+}
+
 TEST(YamlText, InvalidUtf8AndControlCharactersAreErrorsNamingLineAndColumn) {
   auto message = [](const std::string& text) {
     try {

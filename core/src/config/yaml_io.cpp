@@ -125,10 +125,13 @@ Value scalar_value(const YAML::Node& node, const std::string& source) {
     }
   }
   NodeKind plain = classify_plain_scalar(text);
-  if (tag == "tag:yaml.org,2002:int" && plain == NodeKind::Int) return Value(NodeKind::Int, text);
+  // Tagged values are written as untagged ones are (True -> true, 1_000 -> 1000, 1e3 -> 1000.0),
+  // so the emitted config reads back the same.
+  if (tag == "tag:yaml.org,2002:int" && plain == NodeKind::Int)
+    return canonical_scalar(NodeKind::Int, text).value_or(Value(NodeKind::Int, text));
   if (tag == "tag:yaml.org,2002:float" && (plain == NodeKind::Float || plain == NodeKind::Int))
-    return plain == NodeKind::Float ? Value(NodeKind::Float, text) : Value(NodeKind::Float, text + ".0");
-  if (tag == "tag:yaml.org,2002:bool" && plain == NodeKind::Bool) return Value(NodeKind::Bool, text);
+    return *canonical_scalar(NodeKind::Float, plain == NodeKind::Float ? text : text + ".0");
+  if (tag == "tag:yaml.org,2002:bool" && plain == NodeKind::Bool) return *canonical_scalar(NodeKind::Bool, text);
   if (tag == "tag:yaml.org,2002:null" && plain == NodeKind::Null) return Value::null();
   throw UserError(where(source, node.Mark()) + ": unsupported YAML tag '" + tag + "' on value '" + text +
                   "'. Remove the tag or quote the value");
