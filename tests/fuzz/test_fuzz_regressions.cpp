@@ -194,6 +194,21 @@ TEST(YamlText, TaggedScalarsAreCanonicalLikeUntaggedOnes) {
   EXPECT_EQ(hydra::to_yaml(parsed), "a: true\nb: 1000\nc: 1000.0\nd: 2.0\n");
 }
 
+// An alias inside the node it names was converted forever: a stack overflow (fuzz crash).
+TEST(YamlText, SelfReferencingAliasesAndAliasBombsAreErrors) {
+  deep::expect_user_error([] { hydra::internal::parse_yaml("a: &b\n  f: *b\n", "conf.yaml"); },
+                          "an alias (*name) inside the node it names repeats that node forever");
+  std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 8; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
+    for (int k = 0; k < 9; ++k) bomb += ", " + prev;
+    bomb += "]\n";
+  }
+  deep::expect_user_error([&] { hydra::internal::parse_yaml(bomb, "conf.yaml"); }, "expands to more than 1000000 values");
+  EXPECT_NO_THROW(hydra::fuzz::yaml_entry("ab {-.inas/e: &b\n    f2: *b\n    z: 6\n"));
+}
+
 TEST(YamlText, InvalidUtf8AndControlCharactersAreErrorsNamingLineAndColumn) {
   auto message = [](const std::string& text) {
     try {

@@ -137,7 +137,27 @@ Value scalar_value(const YAML::Node& node, const std::string& source) {
                   "'. Remove the tag or quote the value");
 }
 
-Config convert(const YAML::Node& node, const std::string& source) {
+// Limits on the tree a YAML text may expand to. The syntax nesting is limited by yaml-cpp, but an
+// alias (*a) inside the node it names repeats forever, and aliases of aliases multiply.
+struct ConvertBudget {
+  static constexpr int kMaxDepth = 1000;
+  static constexpr std::size_t kMaxNodes = 1'000'000;
+  int depth = 0;
+  std::size_t nodes = 0;
+};
+
+Config convert(const YAML::Node& node, const std::string& source, ConvertBudget& budget) {
+  if (++budget.nodes > ConvertBudget::kMaxNodes)
+    throw UserError(where(source, node.Mark()) + ": the config expands to more than " +
+                    std::to_string(ConvertBudget::kMaxNodes) + " values (aliases of aliases?). Make it smaller");
+  if (budget.depth >= ConvertBudget::kMaxDepth)
+    throw UserError(where(source, node.Mark()) + ": nested more than " + std::to_string(ConvertBudget::kMaxDepth) +
+                    " levels deep; an alias (*name) inside the node it names repeats that node forever. Remove it");
+  ++budget.depth;
+  struct Leave {
+    int& depth;
+    ~Leave() { --depth; }
+  } leave{budget.depth};
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -146,7 +166,7 @@ Config convert(const YAML::Node& node, const std::string& source) {
     case YAML::NodeType::Scalar: return Config(scalar_value(node, source));
     case YAML::NodeType::Sequence: {
       Config seq(Value::sequence());
-      for (const auto& item : node) seq.push_back({std::string(), convert(item, source)});
+      for (const auto& item : node) seq.push_back({std::string(), convert(item, source, budget)});
       return seq;
     }
     case YAML::NodeType::Map: {
@@ -159,7 +179,7 @@ Config convert(const YAML::Node& node, const std::string& source) {
         std::string name = key.IsNull() ? std::string("null") : scalar_text(key);
         if (map.find(name) != map.not_found())
           throw UserError(where(source, key.Mark()) + ": duplicate key '" + name + "'. Remove one of them");
-        map.push_back({name, convert(kv.second, source)});
+        map.push_back({name, convert(kv.second, source, budget)});
       }
       return map;
     }
@@ -257,7 +277,8 @@ Config parse_yaml(const std::string& text, const std::string& source) {
   }
   if (!root.IsDefined() || root.IsNull()) return Config();
   try {
-    return convert(root, source);
+    ConvertBudget budget;
+    return convert(root, source, budget);
   } catch (const YAML::Exception& e) {
     throw UserError(where(source, e.mark) + ": " + e.msg);
   }
