@@ -70,12 +70,14 @@ run_fuzzer() {
     -print_final_stats=1 "$@" "${corpus}" "${seeds}"
 }
 
-# report_artifacts <target> <artifact-dir>: the inputs that crashed, leaked or hung, and what to do.
+# report_artifacts <target> <artifact-dir> [since-file]: the inputs that crashed, leaked or hung
+# (only those newer than since-file, if given), and what to do with them.
 report_artifacts() {
-  local target=$1 artifacts=$2 file found=0
+  local target=$1 artifacts=$2 since=${3:-} file found=0
   for file in "${artifacts}"/crash-* "${artifacts}"/leak-* "${artifacts}"/timeout-* \
               "${artifacts}"/oom-* "${artifacts}"/slow-unit-*; do
     [[ -e ${file} ]] || continue
+    [[ -z ${since} || ${file} -nt ${since} ]] || continue
     found=1
     echo "fuzz_${target}: failing input: ${file}"
   done

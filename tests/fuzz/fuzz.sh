@@ -37,6 +37,8 @@ for target in "${targets[@]}"; do
   if ((jobs > 1)); then extra=(-fork="${jobs}"); fi
   echo "=== fuzzing ${target} for ${seconds} s (${jobs} job(s)); log: ${log}; crashes land in ${artifacts}/"
   start=$(date +%s)
+  since="${build_dir}/fuzz-logs/.${target}-started"
+  touch "${since}"
   rc=0
   (cd "${build_dir}" && run_fuzzer "${build_dir}" "${target}" "${corpus}" "${artifacts}" "${seconds}" \
      "${extra[@]}") >"${log}" 2>&1 || rc=$?
@@ -48,7 +50,7 @@ for target in "${targets[@]}"; do
   if ((rc != 0)); then
     status=1
     tail -n 40 "${log}"
-    report_artifacts "${target}" "${artifacts}"
+    report_artifacts "${target}" "${artifacts}" "${since}"
   else
     echo "${target}: nothing found in ${elapsed} s (${execs} inputs); corpus: ${corpus}"
   fi

@@ -18,6 +18,7 @@ failed=()
 for target in "${fuzz_targets[@]}"; do
   work="${build_dir}/fuzz-smoke/${target}"
   rm -rf "${work}"  # a fresh corpus each time: the smoke starts from the seeds alone
+  mkdir -p "${work}"
   echo "=== fuzz smoke: ${target}, ${seconds} s ==="
   if ! run_fuzzer "${build_dir}" "${target}" "${work}/corpus" "${work}/artifacts" "${seconds}" \
          >"${work}.log" 2>&1; then
