@@ -15,8 +15,8 @@ TEST(PluginInfo, ListsGoodPluginsAndWhyOthersAreRefused) {
   EXPECT_NE(r.out.find("lifecycle.recorder: " + lifecycle + "/lifecycle/librecorder.so\n      status: ok\n      factories: Recorder (callback)"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("host_plugins.abi2"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("ABI 2.0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("host_plugins.abi3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ABI 3.0"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("not a shared library"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("hydra.launchers"), std::string::npos) << r.out;
   EXPECT_TRUE(list_files(dir.path()).empty());

@@ -418,10 +418,10 @@ TEST(Errors, LibraryWithoutSection) {
 
 TEST(Errors, AbiMajorMismatchNamesBothVersions) {
   auto registry = make_registry({kRoot});
-  fs::path file = kRoot / "host_plugins" / "libabi2.so";
-  EXPECT_EQ(create_error(registry, "host_plugins.abi2.FutureCallback"),
-            expected_locate("host_plugins.abi2.FutureCallback",
-                            {file.string() + ": it was built for hydra-cpp plugin ABI 2.0, but this host has plugin ABI "
+  fs::path file = kRoot / "host_plugins" / "libabi3.so";
+  EXPECT_EQ(create_error(registry, "host_plugins.abi3.FutureCallback"),
+            expected_locate("host_plugins.abi3.FutureCallback",
+                            {file.string() + ": it was built for hydra-cpp plugin ABI 3.0, but this host has plugin ABI "
                                              "1.0 (another major version; a host serves its own major and minors up to "
                                              "its own); rebuild the plugin against this hydra-cpp's SDK"}));
   EXPECT_TRUE(registry.loaded_libraries().empty());  // refused before loading
@@ -430,7 +430,7 @@ TEST(Errors, AbiMajorMismatchNamesBothVersions) {
 TEST(Errors, AbiNewerMinorNamesBothVersions) {
   auto registry = make_registry({kRoot});
   std::string msg = create_error(registry, "host_plugins.abi_newer.FutureCallback");
-  EXPECT_THAT(msg, HasSubstr("built for hydra-cpp plugin ABI 1.99, but this host has plugin ABI 1.0 (a newer minor"));
+  EXPECT_THAT(msg, HasSubstr("built for hydra-cpp plugin ABI 2.99, but this host has plugin ABI 2.0 (a newer minor"));
   EXPECT_TRUE(registry.loaded_libraries().empty());
 }
 
@@ -447,7 +447,7 @@ TEST(Errors, RecordChecks) {
   record.build_key = nullptr;  // not read once the major differs
   why = check_record(record);
   ASSERT_TRUE(why);
-  EXPECT_THAT(*why, HasSubstr("ABI 7." + std::to_string(HYDRA_SDK_ABI_MINOR) + ", but this host has plugin ABI 1.0"));
+  EXPECT_THAT(*why, HasSubstr("ABI 7." + std::to_string(HYDRA_SDK_ABI_MINOR) + ", but this host has plugin ABI 2.0"));
   EXPECT_FALSE(check_abi({1, 0}));
   EXPECT_TRUE(check_abi({1, 1}));
   EXPECT_TRUE(check_abi({0, 0}));
@@ -681,7 +681,7 @@ TEST(Debug, PrintsEveryDecision) {
   testing::internal::CaptureStderr();
   auto registry = make_registry({"/nonexistent/first", kRoot});
   registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey);
-  create_error(registry, "host_plugins.abi2.FutureCallback");
+  create_error(registry, "host_plugins.abi3.FutureCallback");
   std::string log = testing::internal::GetCapturedStderr();
   EXPECT_THAT(log, HasSubstr("[hydra plugins] search path: /nonexistent/first:" + kRoot.string() +
                              "; app module: 'test_app'\n"));
@@ -691,7 +691,7 @@ TEST(Debug, PrintsEveryDecision) {
   EXPECT_THAT(log, HasSubstr("[hydra plugins]   " + kGoodLib.string() + " exports: GoodCallback, OtherCallback\n"));
   EXPECT_THAT(log, HasSubstr("[hydra plugins]   loaded " + kGoodLib.string()));
   EXPECT_THAT(log, HasSubstr("[hydra plugins]   found factory 'GoodCallback' in " + kGoodLib.string() + "\n"));
-  EXPECT_THAT(log, HasSubstr("[hydra plugins]   refused " + (kRoot / "host_plugins/libabi2.so").string() + ": ABI: "));
+  EXPECT_THAT(log, HasSubstr("[hydra plugins]   refused " + (kRoot / "host_plugins/libabi3.so").string() + ": ABI: "));
   for (std::istringstream lines(log); std::getline(lines, log);) EXPECT_THAT(log, StartsWith("[hydra plugins] "));
 }
 
@@ -744,7 +744,7 @@ TEST(Errors, MarkerProblemsNameTheHostAbi) {
   none.factories = {"X"};
   ASSERT_TRUE(check_listing_abi(none));
   EXPECT_THAT(*check_listing_abi(none), HasSubstr("exports factories but no ABI marker"));
-  EXPECT_THAT(*check_listing_abi(none), HasSubstr("this host has plugin ABI 1.0; rebuild the plugin"));
+  EXPECT_THAT(*check_listing_abi(none), HasSubstr("this host has plugin ABI 2.0; rebuild the plugin"));
 }
 
 // ------------------------------------------------------------------------------------------
@@ -878,8 +878,8 @@ TEST(Inventory, EveryCandidateWithItsStatusOrReason) {
   const std::vector<Expect> expected = {
       {"libgood.so", S::ok, ""},
       {"libthrowing.so", S::ok, ""},
-      {"libabi2.so", S::abi_mismatch, "built for hydra-cpp plugin ABI 2.0, but this host has plugin ABI 1.0"},
-      {"libabi_newer.so", S::abi_mismatch, "built for hydra-cpp plugin ABI 1.99, but this host has plugin ABI 1.0"},
+      {"libabi3.so", S::abi_mismatch, "built for hydra-cpp plugin ABI 3.0, but this host has plugin ABI 2.0"},
+      {"libabi_newer.so", S::abi_mismatch, "built for hydra-cpp plugin ABI 2.99, but this host has plugin ABI 2.0"},
       {"libotherkey.so", S::abi_mismatch, "its build key 'clang99,cxx11abi=0,boost=100000' differs"},
       {"libplain.so", S::not_a_plugin, "no 'hydracb' section; build it with hydra_add_callback_plugin()"},
       {"libnotalib.so", S::not_a_library, "Unsupported binary format: not an ELF file (a library starts with \\x7fELF); remove it from the plugin "
@@ -914,7 +914,7 @@ TEST(Inventory, DescribeNamesEveryFileAndSummarizes) {
                               "\n      status: ok\n      factories: GoodCallback (callback), OtherCallback (callback)\n"
                               "      abi: 1.0; build key: " + std::string(hydra::plugin_abi::build_key) +
                               "\n      listed from: symbol table; manifest: yes; loaded: yes\n"));
-  EXPECT_THAT(text, HasSubstr("      status: REFUSED (ABI mismatch): it was built for hydra-cpp plugin ABI 2.0"));
+  EXPECT_THAT(text, HasSubstr("      status: REFUSED (ABI mismatch): it was built for hydra-cpp plugin ABI 3.0"));
   EXPECT_THAT(text, HasSubstr("      status: REFUSED (load error): " + fs::canonical(kRoot / "host_plugins/libunresolved.so").string() +
                               ": undefined symbol: "));
   EXPECT_THAT(text, HasSubstr("      status: SHADOWED: module 'host_plugins.good' is also "));
@@ -985,7 +985,7 @@ TEST(Debug, ReportsShadowedModulesAndManifestChecks) {
   EXPECT_THAT(log, HasSubstr("[hydra plugins]   shadowed " + (kStrippedRoot / "host_plugins/libgood.so").string() +
                              ": module 'host_plugins.good' is also " + kGoodLib.string() +
                              ", earlier on the search path, which wins\n"));
-  EXPECT_THAT(log, HasSubstr("[hydra plugins]   " + kGoodLib.string() + " has a manifest: ABI 1.0, build key '"));
+  EXPECT_THAT(log, HasSubstr("[hydra plugins]   " + kGoodLib.string() + " has a manifest: ABI 2.0, build key '"));
   EXPECT_THAT(log, HasSubstr("[hydra plugins]   " + kGoodLib.string() + " agrees with its manifest\n"));
 }
 

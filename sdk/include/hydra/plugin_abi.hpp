@@ -15,7 +15,7 @@
 // The SDK ABI. A host refuses a library built for another major, or for a newer minor.
 // (Test plugins override these on the command line to claim other versions.)
 #ifndef HYDRA_SDK_ABI_MAJOR
-#define HYDRA_SDK_ABI_MAJOR 1
+#define HYDRA_SDK_ABI_MAJOR 2
 #endif
 #ifndef HYDRA_SDK_ABI_MINOR
 #define HYDRA_SDK_ABI_MINOR 0

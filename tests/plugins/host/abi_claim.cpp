@@ -1,4 +1,4 @@
-// Built with HYDRA_SDK_ABI_MAJOR=2 or HYDRA_SDK_ABI_MINOR=99: claims an ABI this host refuses.
+// Built with HYDRA_SDK_ABI_MAJOR=3 or HYDRA_SDK_ABI_MINOR=99: claims an ABI this host refuses.
 #include <hydra/plugin.hpp>
 
 namespace {
