@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, builds and tests the Release
-# preset, then builds and tests again under ASan+UBSan. Exit code: 0 only if both pass.
+# preset (incl. the bad-input corpus and the valgrind memcheck runs), builds and tests again under
+# ASan+UBSan, then builds the libFuzzer targets with Clang and runs each for 60 s.
+# Exit code: 0 only if every step passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,3 +21,6 @@ for preset in default asan; do
   cmake --build --preset "${preset}"
   ctest --preset "${preset}"
 done
+
+echo "=== libFuzzer smoke (clang-14, ASan+UBSan): yaml, overrides, interpolation ==="
+tests/fuzz/smoke.sh build-fuzz
