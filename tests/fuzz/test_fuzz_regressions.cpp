@@ -5,6 +5,7 @@
 
 #include "config/interpolation.hpp"
 #include "config/sweep.hpp"
+#include "config/tree.hpp"
 #include "config/yaml_io.hpp"
 #include "util/errors.hpp"
 #include "util/files.hpp"
@@ -207,6 +208,22 @@ TEST(YamlText, SelfReferencingAliasesAndAliasBombsAreErrors) {
   }
   deep::expect_user_error([&] { hydra::internal::parse_yaml(bomb, "conf.yaml"); }, "expands to more than 1000000 values");
   EXPECT_NO_THROW(hydra::fuzz::yaml_entry("ab {-.inas/e: &b\n    f2: *b\n    z: 6\n"));
+}
+
+// A key over YAML's 1024-character limit for implicit keys did not read back (fuzz crash).
+TEST(YamlText, KeysLongerThanYamlAllowsInlineAreExplicitKeys) {
+  std::string long_key(1500, 'k');
+  hydra::Config inner;
+  inner.push_back({long_key, hydra::Config(hydra::Value::string("v"))});
+  hydra::Config config;
+  config.push_back({"a", inner});
+  config.push_back({long_key, inner});
+  hydra::Config list(hydra::Value::sequence());
+  list.push_back({"", hydra::Config(hydra::Value::string("x"))});
+  config.push_back({long_key + "2", list});
+  std::string emitted = hydra::to_yaml(config);
+  EXPECT_THAT(emitted, ::testing::StartsWith("a:\n  ? " + long_key + "\n  : v\n? " + long_key + "\n:\n"));
+  EXPECT_TRUE(hydra::internal::same_tree(hydra::internal::parse_yaml(emitted, "emitted.yaml"), config)) << emitted;
 }
 
 TEST(YamlText, InvalidUtf8AndControlCharactersAreErrorsNamingLineAndColumn) {

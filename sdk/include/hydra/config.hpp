@@ -345,7 +345,16 @@ inline void emit_scalar(std::string& out, const Value& v) {
 
 inline bool is_inline(const Config& node) { return !node.data().is_container() || node.empty(); }
 
-inline void emit_key(std::string& out, const std::string& key) {
+inline void emit_key(std::string& out, const std::string& key, std::size_t indent) {
+  // YAML limits implicit keys to 1024 characters: a longer one is an explicit key ("? key" on a
+  // line of its own, the ':' of its value on the next), as PyYAML writes it.
+  if (key.size() > 1000) {
+    out += "? ";
+    emit_string(out, key);
+    out += '\n';
+    out.append(indent, ' ');
+    return;
+  }
   // Plain keys that look like numbers or bools read back as the same text, but every null
   // spelling (Null, NULL, ~) reads back as "null": only "null" itself may stay plain.
   NodeKind kind = classify_plain_scalar(key);
@@ -380,7 +389,7 @@ inline void emit_map(std::string& out, const Config& node, std::size_t indent, b
   for (const auto& [key, child] : node) {
     if (!first || first_indented) out.append(indent, ' ');
     first = false;
-    emit_key(out, key);
+    emit_key(out, key, indent);
     out += ':';
     if (is_inline(child)) {
       out += ' ';
