@@ -226,6 +226,12 @@ TEST(YamlText, KeysLongerThanYamlAllowsInlineAreExplicitKeys) {
   EXPECT_TRUE(hydra::internal::same_tree(hydra::internal::parse_yaml(emitted, "emitted.yaml"), config)) << emitted;
 }
 
+// A document null by its tag was a null root; emitted as "null" it read back as an empty map (fuzz crash).
+TEST(YamlText, ADocumentNullOnlyByItsTagIsEmpty) {
+  EXPECT_TRUE(hydra::internal::same_tree(hydra::internal::parse_yaml("!!null '~'\n", "conf.yaml"), hydra::Config()));
+  EXPECT_NO_THROW(hydra::fuzz::yaml_entry("!!null '~'\n"));
+}
+
 TEST(YamlText, InvalidUtf8AndControlCharactersAreErrorsNamingLineAndColumn) {
   auto message = [](const std::string& text) {
     try {

@@ -278,7 +278,10 @@ Config parse_yaml(const std::string& text, const std::string& source) {
   if (!root.IsDefined() || root.IsNull()) return Config();
   try {
     ConvertBudget budget;
-    return convert(root, source, budget);
+    Config config = convert(root, source, budget);
+    // A document that is null only by its tag (!!null '~') is empty, as an untagged null one is.
+    if (config.data().kind() == NodeKind::Null) return Config();
+    return config;
   } catch (const YAML::Exception& e) {
     throw UserError(where(source, e.mark) + ": " + e.msg);
   }
