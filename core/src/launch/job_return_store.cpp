@@ -1,5 +1,7 @@
 #include "launch/job_return_store.hpp"
 
+#include "config/tree_codec.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -8,99 +10,8 @@
 namespace hydra::internal {
 namespace {
 
-// The encoding: unsigned LEB128 integers, strings as length + bytes, trees as value kind, text,
-// child count and (key, tree) per child. Only this file reads what it wrote, in one process.
-class Writer {
- public:
-  void number(std::uint64_t n) {
-    do {
-      std::uint8_t byte = n & 0x7f;
-      n >>= 7;
-      out_.push_back(static_cast<char>(n ? byte | 0x80 : byte));
-    } while (n);
-  }
-  void signed_number(std::int64_t n) { number(static_cast<std::uint64_t>(n < 0 ? ~(n << 1) : n << 1)); }
-  void text(const std::string& s) {
-    number(s.size());
-    out_.append(s);
-  }
-  void tree(const Config& node) {
-    number(static_cast<std::uint64_t>(node.data().kind()));
-    text(node.data().text());
-    number(node.size());
-    for (const auto& [key, child] : node) {
-      text(key);
-      tree(child);
-    }
-  }
-  void texts(const std::vector<std::string>& list) {
-    number(list.size());
-    for (const auto& s : list) text(s);
-  }
-  void real(double d) {
-    char bytes[sizeof d];
-    std::memcpy(bytes, &d, sizeof d);
-    out_.append(bytes, sizeof d);
-  }
-  const std::string& bytes() const { return out_; }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  Reader(const char* data, std::size_t size) : at_(data), end_(data + size) {}
-  std::uint64_t number() {
-    std::uint64_t n = 0;
-    for (int shift = 0;; shift += 7) {
-      std::uint8_t byte = static_cast<std::uint8_t>(next(1)[0]);
-      n |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return n;
-    }
-  }
-  std::int64_t signed_number() {
-    std::uint64_t n = number();
-    return static_cast<std::int64_t>(n & 1 ? ~(n >> 1) : n >> 1);
-  }
-  std::string text() {
-    std::size_t size = number();
-    return std::string(next(size), size);
-  }
-  Config tree() {
-    auto kind = static_cast<NodeKind>(number());
-    Config node(Value(kind, text()));
-    for (std::size_t n = number(); n > 0; --n) {
-      std::string key = text();
-      Config child = tree();
-      node.push_back({std::move(key), Config()})->second.swap(child);  // ptree: swap, not move
-    }
-    return node;
-  }
-  std::vector<std::string> texts() {
-    std::vector<std::string> list(number());
-    for (auto& s : list) s = text();
-    return list;
-  }
-  double real() {
-    double d;
-    std::memcpy(&d, next(sizeof d), sizeof d);
-    return d;
-  }
-
- private:
-  const char* next(std::size_t size) {
-    if (static_cast<std::size_t>(end_ - at_) < size) throw std::logic_error("JobReturnStore: truncated record");
-    const char* here = at_;
-    at_ += size;
-    return here;
-  }
-  const char* at_;
-  const char* end_;
-};
-
 std::string encode(const JobReturn& r) {
-  Writer w;
+  TreeWriter w;
   w.texts(r.overrides);
   w.tree(r.cfg);
   w.tree(r.hydra_cfg);
@@ -121,7 +32,7 @@ std::string encode(const JobReturn& r) {
 }
 
 JobReturn decode(const char* data, std::size_t size) {
-  Reader in(data, size);
+  TreeReader in(data, size);
   JobReturn r;
   r.overrides = in.texts();
   r.cfg = in.tree();
