@@ -1,9 +1,11 @@
 // Unit tests of the config area: YAML I/O, sources, composition, overrides, interpolation.
+#include "config/builtin_hydra.hpp"
 #include "config/compose.hpp"
 #include "config/config_source.hpp"
 #include "config/interpolation.hpp"
 #include "config/overrides.hpp"
 #include "config/tree.hpp"
+#include "config/tree_codec.hpp"
 #include "config/yaml_io.hpp"
 #include "util/errors.hpp"
 
@@ -243,6 +245,38 @@ TEST(Sources, RegisterBuiltinGroupOption) {
   auto out = run("seed", "config", {"hydra/launcher=unit_test_launcher"});
   EXPECT_EQ(yaml_at(out.config, "hydra.launcher"), "_target_: hydra.launchers.UnitTest\nn_jobs: 2\n");
   EXPECT_EQ(yaml_at(out.config, "hydra.runtime.choices.hydra/launcher"), "unit_test_launcher\n");
+}
+
+TEST(Sources, BuiltinTreesParsedAtBuildTimeAreWhatParseYamlGives) {
+  auto builtin = ConfigSource::builtin();
+  ASSERT_FALSE(prebuilt_builtin_configs().empty());
+  for (const auto& prebuilt : prebuilt_builtin_configs()) {
+    std::string rel(prebuilt.rel);
+    SCOPED_TRACE(rel);
+    auto text = builtin.read_view(rel);
+    ASSERT_TRUE(text);
+    EXPECT_EQ(*text, prebuilt.text);
+    auto tree = builtin.prebuilt_tree(rel, *text);
+    ASSERT_TRUE(tree);
+    TreeReader reader(*tree);
+    EXPECT_TRUE(same_tree(reader.tree(), parse_yaml(std::string(*text), rel)));
+    EXPECT_TRUE(reader.at_end());
+  }
+  EXPECT_FALSE(ConfigSource::directory(kData + "/compose/conf").prebuilt_tree("hydra/config.yaml", ""));
+}
+
+TEST(Sources, ReplacedBuiltinFileIsParsedFromItsNewText) {
+  auto builtin = ConfigSource::builtin();
+  const std::string rel = "hydra/launcher/basic.yaml";
+  auto before = builtin.read_view(rel);
+  ASSERT_TRUE(before && builtin.prebuilt_tree(rel, *before));
+  register_builtin_config(rel, std::string(*before));  // same text, new storage: the tree no longer applies
+  auto after = builtin.read_view(rel);
+  ASSERT_TRUE(after);
+  EXPECT_FALSE(builtin.prebuilt_tree(rel, *after));
+  EXPECT_FALSE(builtin.prebuilt_tree(rel, *before));
+  auto out = run("seed", "config");
+  EXPECT_EQ(yaml_at(out.config, "hydra.launcher"), "_target_: hydra.launchers.BasicLauncher\n");
 }
 
 // ------------------------------------------------------------------------------ composition

@@ -1,10 +1,7 @@
 // Hydra's own configs (C++-adapted Hydra 1.3 defaults), served as the lowest-priority config
 // source. `hydra/config.yaml` is the `hydra` node; its defaults list pulls the built-in groups
 // in, so `hydra/job_logging=disabled` is an ordinary group override.
-#include <deque>
-#include <map>
-#include <string>
-#include <string_view>
+#include "config/builtin_hydra.hpp"
 
 #ifndef HYDRA_VERSION
 #define HYDRA_VERSION "0.0.0"

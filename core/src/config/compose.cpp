@@ -4,6 +4,7 @@
 #include "config/interpolation.hpp"
 #include "config/overrides.hpp"
 #include "config/tree.hpp"
+#include "config/tree_codec.hpp"
 #include "config/yaml_io.hpp"
 #include "util/errors.hpp"
 #include "util/strings.hpp"
@@ -154,8 +155,10 @@ std::shared_ptr<LoadedFile> make_loaded(std::shared_ptr<const Config> tree, std:
   return f;
 }
 
-// Parsed in-memory files (embedded, built-in) are immutable: parse each once per process.
-std::shared_ptr<const Config> parse_in_memory(std::string_view text, const std::string& origin) {
+// Parsed in-memory files (embedded, built-in) are immutable: parse each once per process, or
+// decode the tree parsed at build time when there is one (`prebuilt`, Hydra's built-in files).
+std::shared_ptr<const Config> parse_in_memory(std::string_view text, const std::string& origin,
+                                              std::optional<std::string_view> prebuilt) {
   static std::mutex mutex;
   static std::map<std::pair<const char*, std::size_t>, std::shared_ptr<const Config>> cache;
   std::pair<const char*, std::size_t> key{text.data(), text.size()};
@@ -164,7 +167,8 @@ std::shared_ptr<const Config> parse_in_memory(std::string_view text, const std::
     auto it = cache.find(key);
     if (it != cache.end()) return it->second;
   }
-  auto parsed = std::make_shared<const Config>(parse_yaml(std::string(text), origin));
+  auto parsed = std::make_shared<const Config>(prebuilt ? TreeReader(*prebuilt).tree()
+                                                       : parse_yaml(std::string(text), origin));
   std::lock_guard lock(mutex);
   cache.emplace(key, parsed);
   return parsed;
@@ -321,7 +325,7 @@ std::shared_ptr<LoadedFile> Composer::load(const std::string& rel) {
       auto view = source.read_view(rel);
       if (!view) continue;
       std::string origin = source.describe() + "/" + rel;
-      result = make_loaded(parse_in_memory(*view, origin), *view, origin);
+      result = make_loaded(parse_in_memory(*view, origin, source.prebuilt_tree(rel, *view)), *view, origin);
       break;
     }
     auto text = source.read(rel);

@@ -1,5 +1,7 @@
 #include "config/config_source.hpp"
 
+#include "config/builtin_hydra.hpp"
+
 #include "util/strings.hpp"
 
 #include <hydra/main.hpp>
@@ -24,12 +26,11 @@ struct BuiltinStore {
   std::mutex mutex;
   std::map<std::string, std::string_view> files;
   std::deque<std::string> storage;  // never shrinks: views handed out stay valid
+  // rel -> the tree parsed at build time, for files still holding the text it was parsed from.
+  std::map<std::string, std::string_view> trees;
 };
 
 }  // namespace
-
-// Defined in builtin_hydra.cpp: Hydra's own config files.
-void add_default_builtin_files(std::map<std::string, std::string_view>& files, std::deque<std::string>& storage);
 
 namespace {
 
@@ -37,6 +38,12 @@ BuiltinStore& builtin_store() {
   static BuiltinStore* store = [] {
     auto* s = new BuiltinStore();  // leaked on purpose: used until the very end of the process
     add_default_builtin_files(s->files, s->storage);
+    // A tree is used only for the very text it was parsed from (the generator compiled the
+    // same source, but this keeps a stale or differently configured build correct).
+    for (const auto& prebuilt : prebuilt_builtin_configs()) {
+      auto it = s->files.find(std::string(prebuilt.rel));
+      if (it != s->files.end() && it->second == prebuilt.text) s->trees.emplace(it->first, prebuilt.tree);
+    }
     return s;
   }();
   return *store;
@@ -79,6 +86,7 @@ void register_builtin_config(const std::string& rel, std::string content) {
   std::lock_guard lock(store.mutex);
   store.storage.push_back(std::move(content));
   store.files[rel] = store.storage.back();
+  store.trees.erase(rel);
 }
 
 ConfigSource ConfigSource::directory(std::filesystem::path dir) {
@@ -127,6 +135,16 @@ std::optional<std::string_view> ConfigSource::read_view(const std::string& rel) 
   auto it = files_->find(rel);
   if (it == files_->end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<std::string_view> ConfigSource::prebuilt_tree(const std::string& rel, std::string_view text) const {
+  if (!builtin_) return std::nullopt;
+  auto& store = builtin_store();
+  std::lock_guard lock(store.mutex);
+  auto file = store.files.find(rel);
+  auto tree = store.trees.find(rel);
+  if (file == store.files.end() || tree == store.trees.end() || file->second.data() != text.data()) return std::nullopt;
+  return tree->second;
 }
 
 std::optional<std::string> ConfigSource::read(const std::string& rel) const {

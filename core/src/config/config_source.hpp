@@ -51,6 +51,9 @@ class ConfigSource {
   // For in-memory sources (embedded, built-in): the stored text, valid for the process
   // lifetime; nullopt if absent or if this is a directory source.
   std::optional<std::string_view> read_view(const std::string& rel) const;
+  // For the built-in source: the tree of `rel` parsed at build time (TreeWriter encoding, valid
+  // for the process lifetime), if `text` (from read_view) is still the text it was parsed from.
+  std::optional<std::string_view> prebuilt_tree(const std::string& rel, std::string_view text) const;
 
  private:
   std::filesystem::path dir_;
