@@ -201,7 +201,7 @@ set(tool "${stage}/bin/hydra-plugins")
 run(list COMMAND "${tool}" list --plugin-dir "${plugins}")
 expect_in_order(list "${list_out}" "Plugin search path" "  ${plugins}" "${stage}/lib/hydra-cpp/plugins"
                 "    acme.callbacks: ${plugins}/acme/libcallbacks.so" "      status: ok"
-                "      factories: RunLogger (callback)" "      abi: 1." "manifest: yes"
+                "      factories: RunLogger (callback)" "      abi: 2." "manifest: yes"
                 "    hydra_examples.timer: ${stage}/lib/hydra-cpp/plugins/hydra_examples/libtimer.so"
                 "      status: ok")
 # Stripped (as distribution packaging does): still listed, from the manifest, without loading.

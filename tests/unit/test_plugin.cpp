@@ -422,7 +422,7 @@ TEST(Errors, AbiMajorMismatchNamesBothVersions) {
   EXPECT_EQ(create_error(registry, "host_plugins.abi3.FutureCallback"),
             expected_locate("host_plugins.abi3.FutureCallback",
                             {file.string() + ": it was built for hydra-cpp plugin ABI 3.0, but this host has plugin ABI "
-                                             "1.0 (another major version; a host serves its own major and minors up to "
+                                             "2.0 (another major version; a host serves its own major and minors up to "
                                              "its own); rebuild the plugin against this hydra-cpp's SDK"}));
   EXPECT_TRUE(registry.loaded_libraries().empty());  // refused before loading
 }
@@ -448,8 +448,9 @@ TEST(Errors, RecordChecks) {
   why = check_record(record);
   ASSERT_TRUE(why);
   EXPECT_THAT(*why, HasSubstr("ABI 7." + std::to_string(HYDRA_SDK_ABI_MINOR) + ", but this host has plugin ABI 2.0"));
-  EXPECT_FALSE(check_abi({1, 0}));
-  EXPECT_TRUE(check_abi({1, 1}));
+  EXPECT_FALSE(check_abi({2, 0}));
+  EXPECT_TRUE(check_abi({2, 1}));
+  EXPECT_TRUE(check_abi({1, 0}));  // built against the 1.x SDK, before RunInfo::job_returns changed
   EXPECT_TRUE(check_abi({0, 0}));
 }
 
@@ -850,8 +851,8 @@ TEST_F(ManifestCheck, UnreadableManifestIsRefused) {
 }
 
 TEST_F(ManifestCheck, ManifestAbiDisagreeingWithTheMarker) {
-  write_file(manifest, replaced(good, "abi 1.0", "abi 1.1"));
-  EXPECT_THAT(refusal(), HasSubstr("its manifest says ABI 1.1 but the library's marker says 1.0"));
+  write_file(manifest, replaced(good, "abi 2.0", "abi 2.1"));
+  EXPECT_THAT(refusal(), HasSubstr("its manifest says ABI 2.1 but the library's marker says 2.0"));
 }
 
 // ------------------------------------------------------------------------------------------
@@ -912,7 +913,7 @@ TEST(Inventory, DescribeNamesEveryFileAndSummarizes) {
                                "file found wins)\n  " + kRoot.string() + "\n"));
   EXPECT_THAT(text, HasSubstr("    host_plugins.good: " + kGoodLib.string() +
                               "\n      status: ok\n      factories: GoodCallback (callback), OtherCallback (callback)\n"
-                              "      abi: 1.0; build key: " + std::string(hydra::plugin_abi::build_key) +
+                              "      abi: 2.0; build key: " + std::string(hydra::plugin_abi::build_key) +
                               "\n      listed from: symbol table; manifest: yes; loaded: yes\n"));
   EXPECT_THAT(text, HasSubstr("      status: REFUSED (ABI mismatch): it was built for hydra-cpp plugin ABI 3.0"));
   EXPECT_THAT(text, HasSubstr("      status: REFUSED (load error): " + fs::canonical(kRoot / "host_plugins/libunresolved.so").string() +
