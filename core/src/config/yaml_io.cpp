@@ -141,7 +141,7 @@ Value scalar_value(const YAML::Node& node, const std::string& source) {
 // alias (*a) inside the node it names repeats forever, and aliases of aliases multiply.
 struct ConvertBudget {
   static constexpr int kMaxDepth = 1000;
-  static constexpr std::size_t kMaxNodes = 1'000'000;
+  static constexpr std::size_t kMaxNodes = 200'000;
   int depth = 0;
   std::size_t nodes = 0;
 };
