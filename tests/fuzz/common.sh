@@ -9,6 +9,12 @@ fuzz_targets=(yaml overrides interpolation)
 # of the fuzz executables only (-O1 -g, assertions kept).
 configure_and_build() {
   local build_dir=$1
+  # A build dir first configured with another compiler cannot switch to Clang in place: start over.
+  if [[ -f "${build_dir}/CMakeCache.txt" ]] &&
+     ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*clang++-14$' "${build_dir}/CMakeCache.txt"; then
+    echo "fuzz: ${build_dir} was configured with another compiler; reconfiguring it for clang++-14" >&2
+    rm -rf "${build_dir}/CMakeCache.txt" "${build_dir}/CMakeFiles"
+  fi
   cmake -S "${repo_root}" -B "${build_dir}" \
     -DCMAKE_CXX_COMPILER=clang++-14 \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
