@@ -346,23 +346,26 @@ inline void emit_scalar(std::string& out, const Value& v) {
 inline bool is_inline(const Config& node) { return !node.data().is_container() || node.empty(); }
 
 inline void emit_key(std::string& out, const std::string& key, std::size_t indent) {
-  // YAML limits implicit keys to 1024 characters: a longer one is an explicit key ("? key" on a
-  // line of its own, the ':' of its value on the next), as PyYAML writes it.
-  if (key.size() > 1000) {
+  // Plain keys that look like numbers or bools read back as the same text, but every null
+  // spelling (Null, NULL, ~) reads back as "null": only "null" itself may stay plain.
+  NodeKind kind = classify_plain_scalar(key);
+  bool reads_back_as_written = kind != NodeKind::String && (kind != NodeKind::Null || key == "null");
+  std::string written;
+  if (key.empty() || (needs_quotes(key) && !reads_back_as_written))
+    emit_string(written, key);
+  else
+    written = key;
+  // YAML limits implicit keys to 1024 characters as written (quotes and escapes count): a longer
+  // one is an explicit key ("? key" on a line of its own, the ':' of its value on the next), as
+  // PyYAML writes it.
+  if (written.size() > 1000) {
     out += "? ";
     emit_string(out, key);
     out += '\n';
     out.append(indent, ' ');
     return;
   }
-  // Plain keys that look like numbers or bools read back as the same text, but every null
-  // spelling (Null, NULL, ~) reads back as "null": only "null" itself may stay plain.
-  NodeKind kind = classify_plain_scalar(key);
-  bool reads_back_as_written = kind != NodeKind::String && (kind != NodeKind::Null || key == "null");
-  if (key.empty() || (needs_quotes(key) && !reads_back_as_written))
-    emit_string(out, key);
-  else
-    out += key;
+  out += written;
 }
 
 // `indent` spaces before each line, except the first when `first_indented` is false (a block that
