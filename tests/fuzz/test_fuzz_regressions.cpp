@@ -142,24 +142,26 @@ TEST(SweepRange, OversizedOrNonFiniteRangesAreErrorsAtOnce) {
   EXPECT_EQ(values("range(0,1,0.25)"), (std::vector<std::string>{"0.0", "0.25", "0.5", "0.75"}));
 }
 
+// The error parse_yaml gives for `text` (as conf.yaml), or "(parsed)".
+std::string yaml_error(const std::string& text) {
+  try {
+    hydra::internal::parse_yaml(text, "conf.yaml");
+  } catch (const hydra::internal::UserError& e) {
+    return std::string(e.what());
+  }
+  return "(parsed)";
+}
+
 // yaml-cpp's LoadAll looped forever on a ',' outside [...] (a fuzz timeout: ", 2]").
 TEST(YamlText, AStrayCommaOrTokenIsAnErrorAndASecondDocumentIsNamed) {
-  auto message = [](const std::string& text) {
-    try {
-      hydra::internal::parse_yaml(text, "conf.yaml");
-    } catch (const hydra::internal::UserError& e) {
-      return std::string(e.what());
-    }
-    return std::string("(parsed)");
-  };
-  EXPECT_THAT(message(", 2]\n"), ::testing::StartsWith("conf.yaml:1:1: unexpected ',' outside [...] or {...}"));
-  EXPECT_THAT(message("[a], b\n"), ::testing::StartsWith("conf.yaml:1:4: unexpected ','"));
-  EXPECT_THAT(message("- a\n- [b]\n, c\n"), ::testing::StartsWith("conf.yaml:3:1: unexpected ','"));
-  EXPECT_EQ(message("- a\n: c\n"), "conf.yaml:2:1: unexpected ':'");
+  EXPECT_THAT(yaml_error(", 2]\n"), ::testing::StartsWith("conf.yaml:1:1: unexpected ',' outside [...] or {...}"));
+  EXPECT_THAT(yaml_error("[a], b\n"), ::testing::StartsWith("conf.yaml:1:4: unexpected ','"));
+  EXPECT_THAT(yaml_error("- a\n- [b]\n, c\n"), ::testing::StartsWith("conf.yaml:3:1: unexpected ','"));
+  EXPECT_EQ(yaml_error("- a\n: c\n"), "conf.yaml:2:1: unexpected ':'");
   for (const char* two : {"a: 1\n---\nb: 2\n", "a: 1\n...\nb: 2\n", "a: 1\n--- \n"})
-    EXPECT_THAT(message(two), ::testing::HasSubstr("more than one YAML document")) << two;
-  EXPECT_EQ(message("a: 1\n...\n"), "(parsed)");
-  EXPECT_EQ(message("%YAML 1.2\n---\na: 1\n"), "(parsed)");
+    EXPECT_THAT(yaml_error(two), ::testing::HasSubstr("more than one YAML document")) << two;
+  EXPECT_EQ(yaml_error("a: 1\n...\n"), "(parsed)");
+  EXPECT_EQ(yaml_error("%YAML 1.2\n---\na: 1\n"), "(parsed)");
 }
 
 // yaml-cpp decodes \_ and \N to Latin-1 bytes; the emitted config then did not read back (fuzz crash).
@@ -233,19 +235,11 @@ TEST(YamlText, ADocumentNullOnlyByItsTagIsEmpty) {
 }
 
 TEST(YamlText, InvalidUtf8AndControlCharactersAreErrorsNamingLineAndColumn) {
-  auto message = [](const std::string& text) {
-    try {
-      hydra::internal::parse_yaml(text, "conf.yaml");
-    } catch (const hydra::internal::UserError& e) {
-      return std::string(e.what());
-    }
-    return std::string("(parsed)");
-  };
-  EXPECT_EQ(message("a: 1\nb: x\xfe\n"), "conf.yaml:2:5: invalid UTF-8 byte 0xFE. Save the file as UTF-8");
-  EXPECT_EQ(message("a: \xc3\n"), "conf.yaml:1:4: invalid UTF-8 byte 0xC3. Save the file as UTF-8");
-  EXPECT_EQ(message("a: \xed\xa0\x80\n"), "conf.yaml:1:4: invalid UTF-8 byte 0xED. Save the file as UTF-8");
-  EXPECT_THAT(message("a: b\x01\n"), ::testing::StartsWith("conf.yaml:1:5: control character U+0001 is not allowed"));
-  EXPECT_EQ(message("\xef\xbb\xbf" "a: \"\\x01 caf\xc3\xa9 \xf0\x9f\x98\x80\"\r\nb: \t1\n"), "(parsed)")
+  EXPECT_EQ(yaml_error("a: 1\nb: x\xfe\n"), "conf.yaml:2:5: invalid UTF-8 byte 0xFE. Save the file as UTF-8");
+  EXPECT_EQ(yaml_error("a: \xc3\n"), "conf.yaml:1:4: invalid UTF-8 byte 0xC3. Save the file as UTF-8");
+  EXPECT_EQ(yaml_error("a: \xed\xa0\x80\n"), "conf.yaml:1:4: invalid UTF-8 byte 0xED. Save the file as UTF-8");
+  EXPECT_THAT(yaml_error("a: b\x01\n"), ::testing::StartsWith("conf.yaml:1:5: control character U+0001 is not allowed"));
+  EXPECT_EQ(yaml_error("\xef\xbb\xbf" "a: \"\\x01 caf\xc3\xa9 \xf0\x9f\x98\x80\"\r\nb: \t1\n"), "(parsed)")
       << "a BOM, escapes, multi-byte characters, CR LF and tabs are fine";
 }
 }  // namespace
