@@ -8,6 +8,7 @@
 #include "callbacks/callback_chain.hpp"
 #include "config/compose.hpp"
 #include "config/config_source.hpp"
+#include "config/interpolation.hpp"
 #include "job/job_return_io.hpp"
 #include "job/job_runner.hpp"
 #include "plugin/plugin_registry.hpp"
@@ -84,6 +85,20 @@ void BM_ComposeSeed(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(compose(request));
 }
 BENCHMARK(BM_ComposeSeed)->Unit(benchmark::kMicrosecond);
+
+// One whole-config pass as a job makes them: a copy, and a copy with every ${...} resolved.
+void BM_CopySeedConfig(benchmark::State& state) {
+  const Config config = compose(seed_request()).config;
+  for (auto _ : state) benchmark::DoNotOptimize(Config(config));
+}
+BENCHMARK(BM_CopySeedConfig)->Unit(benchmark::kMicrosecond);
+
+void BM_ResolveSeedConfig(benchmark::State& state) {
+  Config config = compose(seed_request()).config;
+  config.put("hydra.runtime.output_dir", "/tmp/out");
+  for (auto _ : state) benchmark::DoNotOptimize(resolve_all(config, ResolveOptions{std::chrono::system_clock::now(), false}));
+}
+BENCHMARK(BM_ResolveSeedConfig)->Unit(benchmark::kMicrosecond);
 
 // A fresh registry each time: locate the library, load it, check it, construct, release.
 void BM_ResolveConstructFirstUse(benchmark::State& state) {

@@ -105,41 +105,51 @@ class Resolver {
  public:
   Resolver(const Config& root, const ResolveOptions& options) : root_(root), options_(options) {}
 
+  // Resolves every interpolation under `n` in place; `key` is n's full key (a buffer the walk
+  // extends and trims, so keys cost nothing until an interpolation or an error needs one).
   // `top`: a leaf of the requested subtree (lenient mode keeps it as written on failure).
-  Config node(const Config& n, const std::string& key, bool top) {
+  // In place, on a copy made once, because building a second tree node by node cost ten times
+  // the copy (every ptree node is several allocations), and most of a config has no ${...}.
+  void resolve_in_place(Config& n, std::string& key, bool top) {
     const Value& v = n.data();
-    if (v.kind() == NodeKind::String && has_interpolation(v.text())) {
-      if (options_.strict && options_.keep_missing && top) {
-        try {
-          return leaf(v.text(), key);
-        } catch (const MissingReference&) {
-          return n;
-        }
+    if (v.kind() == NodeKind::String) {
+      if (has_interpolation(v.text()) || v.text().find("\\${") != std::string::npos) {
+        Config value;
+        if (resolve_string(v.text(), key, top, value)) n.swap(value);
       }
-      if (options_.strict || !top) return leaf(v.text(), key);
-      try {
-        return leaf(v.text(), key);
-      } catch (const UserError&) {
-        return n;
-      }
+      return;
     }
-    if (v.kind() == NodeKind::String && v.text().find("\\${") != std::string::npos) return leaf(v.text(), key);
-    if (!v.is_container()) return n;
-    Config out(v);
+    if (!v.is_container()) return;
+    const std::size_t key_size = key.size();
+    const bool seq = v.kind() == NodeKind::Sequence;
     std::size_t index = 0;
-    bool seq = v.kind() == NodeKind::Sequence;
-    for (const auto& [k, child] : n) {
-      std::string child_key = join_key(key, seq ? std::to_string(index) : k);
-      // ptree has no move: resolve into a local and swap it into place, rather than copying
-      // every subtree once per level into a pair and again into the container.
-      Config resolved = node(child, child_key, top);
-      out.push_back({k, Config()})->second.swap(resolved);
-      ++index;
+    for (auto& [k, child] : n) {
+      if (key_size) key += '.';
+      key += seq ? std::to_string(index++) : k;
+      resolve_in_place(child, key, top);
+      key.resize(key_size);
     }
-    return out;
   }
 
  private:
+  // The value of a string leaf into `out`; false when lenient mode keeps the leaf as written.
+  bool resolve_string(const std::string& text, const std::string& key, bool top, Config& out) {
+    if (!has_interpolation(text)) {  // only \${ escapes
+      out = leaf(text, key);
+      return true;
+    }
+    try {
+      out = leaf(text, key);
+      return true;
+    } catch (const MissingReference&) {
+      if (top && (!options_.strict || options_.keep_missing)) return false;
+      throw;
+    } catch (const UserError&) {
+      if (top && !options_.strict) return false;
+      throw;
+    }
+  }
+
   Config leaf(const std::string& text, const std::string& key) {
     for (const auto& k : stack_)
       if (k == key) {
@@ -275,7 +285,9 @@ class Resolver {
     if (target->data().kind() == NodeKind::Missing)
       throw MissingReference("Interpolation key '" + full + "' is a missing value (?\?\?) (at " + show(key) +
                       "). Set it, e.g. on the command line: " + full + "=<value>");
-    Config result = node(*target, full, false);
+    Config result = *target;
+    std::string result_key = full;
+    resolve_in_place(result, result_key, false);
     memo_.emplace(full, result);
     return result;
   }
@@ -291,7 +303,10 @@ class Resolver {
 
 Config resolve(const Config& root, const Config& node, const std::string& node_key, const ResolveOptions& options) {
   Resolver resolver(root, options);
-  return resolver.node(node, node_key, true);
+  Config out = node;
+  std::string key = node_key;
+  resolver.resolve_in_place(out, key, true);
+  return out;
 }
 
 }  // namespace hydra::internal
