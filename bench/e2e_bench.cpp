@@ -82,10 +82,19 @@ int main(int argc, char** argv) {
   auto cwd = std::filesystem::temp_directory_path() / ("hydra_bench_" + std::to_string(getpid()));
   std::filesystem::create_directories(cwd);
 
-  run_once(command, cwd);  // warm the page cache
+  // Each run in a dir of its own, as a user's run would be: runs sharing one would find the
+  // previous runs' outputs/<date>/<time> taken and probe for a free <dir>_N, which no single run pays.
+  auto run_in_fresh_dir = [&]() {
+    const auto dir = cwd / "run";
+    std::filesystem::create_directories(dir);
+    Sample s = run_once(command, dir);
+    std::filesystem::remove_all(dir);
+    return s;
+  };
+  run_in_fresh_dir();  // warm the page cache
   std::vector<double> wall, cpu, rss;
   for (int r = 0; r < runs; ++r) {
-    Sample s = run_once(command, cwd);
+    Sample s = run_in_fresh_dir();
     wall.push_back(s.wall_ms);
     cpu.push_back(s.cpu_ms);
     rss.push_back(s.rss_mib);

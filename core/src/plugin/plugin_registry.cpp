@@ -147,9 +147,11 @@ struct PluginRegistry::Impl {
   std::map<std::string, Module> modules;  // by canonical library path
   std::vector<fs::path> load_order;       // canonical paths, as loaded
 
-  bool program_inspected = false;
-  LibraryListing program_listing;
+  bool program_loaded = false;
   std::shared_ptr<PluginLibrary> program;
+  LibraryListing program_exports;  // what the program exports dynamically (from memory)
+  bool program_inspected = false;
+  LibraryListing program_listing;  // what the program file lists (its .symtab)
 
   // The app's own factory `factory`, or null (with `notes` saying what the app does export).
   const plugin_abi::FactoryRecord* find_in_app(const plugin::TargetName& name, const std::string& target,
@@ -169,6 +171,28 @@ const plugin_abi::FactoryRecord* PluginRegistry::Impl::find_in_app(const plugin:
                                                                    const std::string& full_key,
                                                                    std::shared_ptr<PluginLibrary>& library,
                                                                    std::vector<std::string>& notes) {
+  // First what the running program exports dynamically, read from memory: the app's factories
+  // are found without reading the program file (~80 seeks and reads of its ELF sections).
+  if (!program_loaded) {
+    program_loaded = true;
+    try {
+      program = PluginLibrary::load_program();
+      program_exports = program->exported_listing();
+    } catch (const plugin::PluginLoadError& e) {
+      debug_log(std::string("cannot open the program itself: ") + e.what());
+    }
+  }
+  if (program && std::binary_search(program_exports.factories.begin(), program_exports.factories.end(), name.factory)) {
+    if (auto why = plugin::check_listing_abi(program_exports))
+      throw_locate(target, full_key, {"the app itself (module '" + app_module + "') cannot serve it: " + *why});
+    if (const auto* record = program->find_factory(name.factory)) {
+      debug_log("found factory '" + name.factory + "' in the app itself (exports: " +
+                list_or_none(program_exports.factories) + ")");
+      library = program;
+      return record;
+    }
+  }
+  // Not exported: the program file says what the app defines, for the notes.
   if (!program_inspected) {
     program_inspected = true;
     program_listing = plugin::inspect_program();
@@ -176,11 +200,6 @@ const plugin_abi::FactoryRecord* PluginRegistry::Impl::find_in_app(const plugin:
               (program_listing.kind == LibraryListing::Kind::plugin ? list_or_none(program_listing.factories)
                : program_listing.kind == LibraryListing::Kind::stripped ? std::string("(stripped: cannot list)")
                                                                          : std::string("(none)")));
-    try {
-      program = PluginLibrary::load_program();
-    } catch (const plugin::PluginLoadError& e) {
-      debug_log(std::string("cannot open the program itself: ") + e.what());
-    }
   }
   const bool listed = program_listing.kind == LibraryListing::Kind::plugin;
   // Unlisted (stripped, or the program file unreadable): ask the loaded program.
