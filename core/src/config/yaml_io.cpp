@@ -6,10 +6,13 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <sstream>
+#include <vector>
 
 namespace hydra::internal {
 
@@ -89,8 +92,7 @@ std::size_t utf8_sequence_length(const std::string& text, std::size_t i) {
 // A scalar's text as UTF-8. yaml-cpp decodes the escapes \_ and \N to the single bytes 0xA0 and
 // 0x85 (Latin-1) instead of U+00A0 and U+0085; the text was checked to be UTF-8 before parsing, so
 // a stray byte here can only come from them.
-std::string scalar_text(const YAML::Node& node) {
-  const std::string& text = node.Scalar();
+std::string scalar_text(const std::string& text) {
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     std::size_t length = utf8_sequence_length(text, i);
@@ -106,9 +108,8 @@ std::string scalar_text(const YAML::Node& node) {
   return out.empty() ? text : out;
 }
 
-Value scalar_value(const YAML::Node& node, const std::string& source) {
-  const std::string text = scalar_text(node);
-  const std::string& tag = node.Tag();
+Value scalar_value(const std::string& tag, const std::string& raw, const YAML::Mark& mark, const std::string& source) {
+  const std::string text = scalar_text(raw);
   if (tag == "!" || tag == "tag:yaml.org,2002:str") return Value::string(text);
   if (tag.empty() || tag == "?") {
     NodeKind kind = classify_plain_scalar(text);
@@ -133,59 +134,161 @@ Value scalar_value(const YAML::Node& node, const std::string& source) {
     return *canonical_scalar(NodeKind::Float, plain == NodeKind::Float ? text : text + ".0");
   if (tag == "tag:yaml.org,2002:bool" && plain == NodeKind::Bool) return *canonical_scalar(NodeKind::Bool, text);
   if (tag == "tag:yaml.org,2002:null" && plain == NodeKind::Null) return Value::null();
-  throw UserError(where(source, node.Mark()) + ": unsupported YAML tag '" + tag + "' on value '" + text +
+  throw UserError(where(source, mark) + ": unsupported YAML tag '" + tag + "' on value '" + text +
                   "'. Remove the tag or quote the value");
 }
 
-// Limits on the tree a YAML text may expand to. The syntax nesting is limited by yaml-cpp, but an
-// alias (*a) inside the node it names repeats forever, and aliases of aliases multiply.
-struct ConvertBudget {
+// A config tree built straight from yaml-cpp's parse events: one pass over the text, and no
+// YAML::Node graph to build and then convert (the two cost ~4x the parse on small files).
+// Limits on the tree a text may expand to: the syntax nesting is limited by yaml-cpp (500), but
+// aliases of aliases multiply and nest.
+class ConfigBuilder : public YAML::EventHandler {
+ public:
   static constexpr int kMaxDepth = 1000;
   static constexpr std::size_t kMaxNodes = 200'000;
-  int depth = 0;
-  std::size_t nodes = 0;
-};
 
-Config convert(const YAML::Node& node, const std::string& source, ConvertBudget& budget) {
-  if (++budget.nodes > ConvertBudget::kMaxNodes)
-    throw UserError(where(source, node.Mark()) + ": the config expands to more than " +
-                    std::to_string(ConvertBudget::kMaxNodes) + " values (aliases of aliases?). Make it smaller");
-  if (budget.depth >= ConvertBudget::kMaxDepth)
-    throw UserError(where(source, node.Mark()) + ": nested more than " + std::to_string(ConvertBudget::kMaxDepth) +
-                    " levels deep; an alias (*name) inside the node it names repeats that node forever. Remove it");
-  ++budget.depth;
-  struct Leave {
-    int& depth;
-    ~Leave() { --depth; }
-  } leave{budget.depth};
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      if (node.Tag() == "!" ) return Config(Value::string(""));
-      return Config(Value::null());
-    case YAML::NodeType::Scalar: return Config(scalar_value(node, source));
-    case YAML::NodeType::Sequence: {
-      Config seq(Value::sequence());
-      for (const auto& item : node) seq.push_back({std::string(), convert(item, source, budget)});
-      return seq;
-    }
-    case YAML::NodeType::Map: {
-      Config map;
-      for (const auto& kv : node) {
-        const YAML::Node& key = kv.first;
-        if (!key.IsScalar() && !key.IsNull())
-          throw UserError(where(source, key.Mark()) + ": map keys must be plain strings (found a " +
-                          (key.IsSequence() ? "sequence" : "map") + " as key)");
-        std::string name = key.IsNull() ? std::string("null") : scalar_text(key);
-        if (map.find(name) != map.not_found())
-          throw UserError(where(source, key.Mark()) + ": duplicate key '" + name + "'. Remove one of them");
-        map.push_back({name, convert(kv.second, source, budget)});
-      }
-      return map;
-    }
+  explicit ConfigBuilder(const std::string& source) : source_(source) {}
+
+  // The document's tree; a null document is an empty config.
+  Config take() {
+    if (!has_root_ || root_.data().kind() == NodeKind::Null) return Config();
+    return root_;
   }
-  return Config(Value::null());
-}
+
+  const YAML::Mark& document_start() const { return document_start_; }
+
+  void OnDocumentStart(const YAML::Mark& mark) override { document_start_ = mark; }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (expecting_key()) return set_key("null", mark, anchor, nullptr);
+    Config* node = add(Config(Value::null()), mark, 1, 1);
+    remember(anchor, *node, "null", 1, 1);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    if (expecting_key()) return set_key(scalar_text(value), mark, anchor, &tag);
+    Config* node = add(Config(scalar_value(tag, value, mark, source_)), mark, 1, 1);
+    remember(anchor, *node, value, 1, 1);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto found = anchors_.find(anchor);
+    if (found == anchors_.end())
+      throw UserError(where(source_, mark) + ": an alias (*name) inside the node it names repeats that node "
+                      "forever. Remove it");
+    const Anchored& a = found->second;
+    if (expecting_key()) {
+      if (a.node.data().is_container())
+        throw UserError(where(source_, mark) + ": map keys must be plain strings (found a " +
+                        (a.node.data().kind() == NodeKind::Sequence ? "sequence" : "map") + " as key)");
+      return set_key(a.node.data().kind() == NodeKind::Null ? std::string("null") : scalar_text(a.raw), mark,
+                     YAML::NullAnchor, nullptr);
+    }
+    add(a.node, mark, a.nodes, a.height);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(Value::sequence(), mark, anchor, "sequence");
+  }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(Value::map(), mark, anchor, "map");
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Open {
+    Config* node;
+    YAML::anchor_t anchor;
+    std::size_t nodes_before;  // nodes_ when it opened: its own size at the end
+    int height = 1;            // levels of the subtree so far
+    bool has_key = false;      // a map's key waiting for its value
+    std::string key;
+  };
+  struct Anchored {
+    Config node;
+    std::string raw;  // a scalar's text as written, for an alias used as a key
+    std::size_t nodes;
+    int height;
+  };
+
+  bool expecting_key() const {
+    return !open_.empty() && open_.back().node->data().kind() == NodeKind::Map && !open_.back().has_key;
+  }
+
+  void set_key(std::string key, const YAML::Mark& mark, YAML::anchor_t anchor, const std::string* tag) {
+    Open& map = open_.back();
+    if (map.node->find(key) != map.node->not_found())
+      throw UserError(where(source_, mark) + ": duplicate key '" + key + "'. Remove one of them");
+    if (anchor != YAML::NullAnchor) {
+      // An anchored key can be aliased as a value too: keep it as the value it would be.
+      Config value(tag ? scalar_value(*tag, key, mark, source_) : Value::null());
+      count(mark, 1, 1);
+      anchors_[anchor] = {value, key, 1, 1};
+    }
+    map.key = std::move(key);
+    map.has_key = true;
+  }
+
+  // Checks the budget for a subtree of `nodes` values and `height` levels placed here.
+  void count(const YAML::Mark& mark, std::size_t nodes, int height) {
+    nodes_ += nodes;
+    if (nodes_ > kMaxNodes)
+      throw UserError(where(source_, mark) + ": the config expands to more than " + std::to_string(kMaxNodes) +
+                      " values (aliases of aliases?). Make it smaller");
+    if (static_cast<int>(open_.size()) + height > kMaxDepth)
+      throw UserError(where(source_, mark) + ": nested more than " + std::to_string(kMaxDepth) +
+                      " levels deep (aliases inside aliases?). Make it flatter");
+  }
+
+  // Places `value` in the open container (or as the document), returning where it now is.
+  Config* add(const Config& value, const YAML::Mark& mark, std::size_t nodes, int height) {
+    count(mark, nodes, height);
+    if (open_.empty()) {
+      root_ = value;
+      has_root_ = true;
+      return &root_;
+    }
+    Open& parent = open_.back();
+    parent.height = std::max(parent.height, height + 1);
+    if (parent.node->data().kind() == NodeKind::Map) {
+      parent.has_key = false;
+      return &parent.node->push_back({std::move(parent.key), value})->second;
+    }
+    return &parent.node->push_back({std::string(), value})->second;
+  }
+
+  void open(Value kind, const YAML::Mark& mark, YAML::anchor_t anchor, const char* what) {
+    if (expecting_key())
+      throw UserError(where(source_, mark) + ": map keys must be plain strings (found a " + what + " as key)");
+    std::size_t before = nodes_;
+    Config* node = add(Config(std::move(kind)), mark, 1, 1);
+    open_.push_back({node, anchor, before, 1, false, {}});
+  }
+
+  void close() {
+    Open done = std::move(open_.back());
+    open_.pop_back();
+    if (!open_.empty()) open_.back().height = std::max(open_.back().height, done.height + 1);
+    remember(done.anchor, *done.node, "", nodes_ - done.nodes_before, done.height);
+  }
+
+  void remember(YAML::anchor_t anchor, const Config& node, const std::string& raw, std::size_t nodes, int height) {
+    if (anchor != YAML::NullAnchor) anchors_[anchor] = {node, raw, nodes, height};
+  }
+
+  const std::string& source_;
+  YAML::Mark document_start_;
+  Config root_;
+  bool has_root_ = false;
+  std::vector<Open> open_;
+  std::map<YAML::anchor_t, Anchored> anchors_;  // complete anchored nodes only
+  std::size_t nodes_ = 0;
+};
 
 // YAML text must be UTF-8 without control characters other than tab and line breaks, as PyYAML
 // (Hydra) requires. yaml-cpp would instead pass stray bytes through or turn them into U+FFFD,
@@ -241,19 +344,19 @@ bool starts_new_document(const std::string& text, std::size_t pos) {
   return end != std::string::npos && end >= 2 && text.compare(end - 2, 3, "...") == 0;
 }
 
-// A config file is one document. yaml-cpp's LoadAll never returns on a ',' outside [...]/{...}
-// (every further "document" starts at that token without consuming it) and Load silently drops
-// what follows it, so the documents are counted by a bounded pass first: a second document that
+// A config file is one document. After the first, yaml-cpp's parser never stops on a ',' outside
+// [...]/{...} (every further "document" starts at that token without consuming it) and Load
+// silently drops what follows, so up to two more documents are read: a second document that
 // starts where the previous one did, or without "---", is a token the parser could not place.
-void check_one_document(const std::string& text, const std::string& source) {
-  std::istringstream stream(text);
-  YAML::Parser parser(stream);
+void check_no_second_document(YAML::Parser& parser, const YAML::Mark& first, const std::string& text,
+                              const std::string& source) {
   DocumentStarts starts;
+  starts.marks.push_back(first);
   while (starts.marks.size() < 3 && parser.HandleNextDocument(starts)) {
   }
   if (starts.marks.size() < 2) return;
   const YAML::Mark& second = starts.marks[1];
-  bool stuck = second.pos == starts.marks[0].pos || (starts.marks.size() == 3 && starts.marks[2].pos == second.pos);
+  bool stuck = second.pos == first.pos || (starts.marks.size() == 3 && starts.marks[2].pos == second.pos);
   if (stuck || !starts_new_document(text, static_cast<std::size_t>(second.pos))) {
     char c = text[static_cast<std::size_t>(second.pos)];
     throw UserError(where(source, second) + ": unexpected '" + std::string(1, c) + "'" +
@@ -268,23 +371,15 @@ void check_one_document(const std::string& text, const std::string& source) {
 
 Config parse_yaml(const std::string& text, const std::string& source) {
   check_yaml_characters(text, source);
-  YAML::Node root;
+  ConfigBuilder builder(source);
   try {
-    check_one_document(text, source);
-    root = YAML::Load(text);
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    if (parser.HandleNextDocument(builder)) check_no_second_document(parser, builder.document_start(), text, source);
   } catch (const YAML::Exception& e) {
     throw UserError(where(source, e.mark) + ": " + e.msg + tab_hint(text, e.mark));
   }
-  if (!root.IsDefined() || root.IsNull()) return Config();
-  try {
-    ConvertBudget budget;
-    Config config = convert(root, source, budget);
-    // A document that is null only by its tag (!!null '~') is empty, as an untagged null one is.
-    if (config.data().kind() == NodeKind::Null) return Config();
-    return config;
-  } catch (const YAML::Exception& e) {
-    throw UserError(where(source, e.mark) + ": " + e.msg);
-  }
+  return builder.take();
 }
 
 Config load_yaml_file(const std::filesystem::path& path) { return parse_yaml(read_file(path), path.string()); }
