@@ -7,15 +7,18 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <poll.h>
 #include <spawn.h>
 #include <stdexcept>
 #include <string>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -27,6 +30,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// glibc 2.36's <sys/pidfd.h> declares pidfd_open without C linkage, so a C++ call does not link.
+int open_pidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
 std::string signal_name(int sig) {
   const char* abbrev = ::sigabbrev_np(sig);
   return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
@@ -37,6 +43,7 @@ struct Running {
   pid_t pid;
   Clock::time_point started;
   std::chrono::system_clock::time_point start_time;
+  int pidfd = -1;  // readable once the child has ended; -1 where the kernel has no pidfd_open
   bool timed_out = false;
   bool interrupted = false;
 };
@@ -121,6 +128,7 @@ class ProcessLauncher : public hydra::Launcher {
           ++it;
           continue;
         }
+        if (it->pidfd >= 0) ::close(it->pidfd);
         hydra::JobReturn ret = finish(jobs[it->index], context, *it, got < 0 ? -1 : status);
         failed += ret.status == hydra::JobStatus::FAILED ? 1 : 0;
         ++done;
@@ -128,13 +136,35 @@ class ProcessLauncher : public hydra::Launcher {
         it = running.erase(it);
         reaped = true;
       }
-      if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      if (!reaped) wait_for_a_child(running);
     }
     progress.finish();
     return {};  // every job was collect()ed as it ended
   }
 
  private:
+  // Until a running child ends, the nearest timeout is due, or a signal (SIGINT) arrives: woken
+  // by the children's pidfds, so a slot is refilled the moment its job ends. Polling by time
+  // instead left each slot idle for half the period on average (10-20% of short jobs' time).
+  void wait_for_a_child(const std::vector<Running>& running) const {
+    std::vector<pollfd> fds;
+    for (const auto& r : running)
+      if (r.pidfd >= 0) fds.push_back({r.pidfd, POLLIN, 0});
+    if (fds.size() != running.size()) {  // no pidfd for some child: look again shortly
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      return;
+    }
+    int wait_ms = 100;  // an interrupt that lands just before poll() is seen within this
+    if (timeout_s_ > 0)
+      for (const auto& r : running) {
+        if (r.timed_out) continue;
+        auto left = std::chrono::duration<double, std::milli>(r.started + std::chrono::duration<double>(timeout_s_) -
+                                                              Clock::now()).count();
+        wait_ms = std::min(wait_ms, std::max(1, static_cast<int>(left) + 1));
+      }
+    ::poll(fds.data(), fds.size(), wait_ms);  // EINTR on a signal: the loop looks at the interrupt
+  }
+
   Running start(const hydra::JobRequest& job, hydra::LaunchContext& context, std::size_t index) {
     std::vector<std::string> argv = context.job_command(job);
     std::vector<char*> args;
@@ -149,7 +179,7 @@ class ProcessLauncher : public hydra::Launcher {
     int rc = ::posix_spawn(&pid, args[0], nullptr, &attr, args.data(), environ);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) throw std::runtime_error("cannot start job #" + std::to_string(job.num) + " (" + argv[0] + "): " + std::strerror(rc));
-    return Running{index, pid, Clock::now(), start_time};
+    return Running{index, pid, Clock::now(), start_time, open_pidfd(pid)};
   }
 
   hydra::JobReturn finish(const hydra::JobRequest& job, hydra::LaunchContext& context, const Running& r, int status) {
