@@ -331,14 +331,14 @@ class SlurmLauncher : public hydra::Launcher {
     std::string app;
     for (const auto& job : jobs) {
       std::vector<std::string> argv = context.job_command(job);
-      const fs::path expected = launcher_dir / ("job_" + std::to_string(job.num) + ".spec.yaml");
+      const fs::path expected = launcher_dir / ("job_" + std::to_string(job.num) + ".spec");
       if (argv.size() != 3 || argv[1] != "--run-job" || fs::path(argv[2]) != expected)
         throw std::logic_error("SLURM launcher: unexpected job command for job #" + std::to_string(job.num) + ": " +
                                join_argv(argv) + " (expected <app> --run-job " + expected.string() + ")");
       app = argv[0];
     }
     check_interpreter(app);
-    const std::string spec_pattern = (launcher_dir / "job_%a.spec.yaml").string();
+    const std::string spec_pattern = (launcher_dir / "job_%a.spec").string();
     if (spec_pattern.find('\n') != std::string::npos)
       throw std::invalid_argument("SLURM launcher: the sweep dir must not contain a newline: " + launcher_dir.string());
 

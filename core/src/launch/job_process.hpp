@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct JobProcessSpec {
 // Written atomically; read back with clear errors naming the file.
 void write_job_spec(const std::filesystem::path& file, const JobProcessSpec& spec);
 JobProcessSpec read_job_spec(const std::filesystem::path& file);
+// The JobReturn a job process hands back (the whole record; the job dir's job_return.yaml is
+// written too). nullopt when the file is not there (the job died first).
+void write_job_return_file(const std::filesystem::path& file, const JobReturn& job_return);
+std::optional<JobReturn> read_job_return_file(const std::filesystem::path& file);
 
 // `--run-job <spec>`: runs the job (callbacks created in this process, job events here),
 // writes the JobReturn to spec.return_file. Returns 0 if the job completed, 1 if it failed,

@@ -8,9 +8,8 @@
 #include <stdexcept>
 
 namespace hydra::internal {
-namespace {
 
-std::string encode(const JobReturn& r) {
+std::string encode_job_return(const JobReturn& r) {
   TreeWriter w;
   w.texts(r.overrides);
   w.tree(r.cfg);
@@ -31,8 +30,8 @@ std::string encode(const JobReturn& r) {
   return w.bytes();
 }
 
-JobReturn decode(const char* data, std::size_t size) {
-  TreeReader in(data, size);
+JobReturn decode_job_return(std::string_view bytes) {
+  TreeReader in(bytes);
   JobReturn r;
   r.overrides = in.texts();
   r.cfg = in.tree();
@@ -51,8 +50,13 @@ JobReturn decode(const char* data, std::size_t size) {
   r.error.message = in.text();
   r.error.code = static_cast<int>(in.signed_number());
   r.log_path = in.text();
+  if (static_cast<int>(r.status) > static_cast<int>(JobStatus::FAILED) ||
+      static_cast<int>(r.error.reason) > static_cast<int>(FailureReason::preempted) || !in.at_end())
+    throw std::logic_error("not a JobReturn record (bad status, failure reason or length)");
   return r;
 }
+
+namespace {
 
 constexpr std::size_t chunk_size = 64 * 1024;
 
@@ -73,7 +77,7 @@ char* JobReturnStore::reserve(std::size_t size, Entry& entry) {
 }
 
 void JobReturnStore::add(const JobReturn& job_return) {
-  const std::string bytes = encode(job_return);
+  const std::string bytes = encode_job_return(job_return);
   Entry entry{job_return.num, job_return.status, 0, 0, 0};
   std::memcpy(reserve(bytes.size(), entry), bytes.data(), bytes.size());
   entries_.push_back(entry);
@@ -82,7 +86,7 @@ void JobReturnStore::add(const JobReturn& job_return) {
 
 JobReturn JobReturnStore::at(std::size_t index) const {
   const Entry& e = entries_.at(index);
-  return decode(chunks_[e.chunk].get() + e.offset, e.size);
+  return decode_job_return({chunks_[e.chunk].get() + e.offset, e.size});
 }
 
 void JobReturnStore::sort_by_job() {

@@ -9,9 +9,16 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hydra::internal {
+
+// A JobReturn as bytes (tree_codec) and back, for this same build: the store's records and the
+// file a job process hands its JobReturn back in. decode throws std::logic_error on bytes that
+// are not such a record.
+std::string encode_job_return(const JobReturn& job_return);
+JobReturn decode_job_return(std::string_view bytes);
 
 class JobReturnStore {
  public:

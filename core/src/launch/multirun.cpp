@@ -121,8 +121,8 @@ class MultirunContext final : public LaunchContext {
     spec.config_name = request_.compose.config_name;
     spec.now = request_.now;
     for (const auto& dir : request_.plugin_dirs) spec.plugin_dirs.push_back(dir.string());
-    spec.return_file = (fs::path(launcher_dir()) / ("job_" + std::to_string(job.num) + ".return.yaml")).string();
-    const fs::path spec_file = fs::path(launcher_dir()) / ("job_" + std::to_string(job.num) + ".spec.yaml");
+    spec.return_file = job_file(job, ".return").string();
+    const fs::path spec_file = job_file(job, ".spec");
     std::error_code ignored;
     fs::remove(spec.return_file, ignored);
     write_job_spec(spec_file, spec);
@@ -130,9 +130,9 @@ class MultirunContext final : public LaunchContext {
   }
 
   std::optional<JobReturn> read_job_return(const JobRequest& job) override {
-    const fs::path file = fs::path(launcher_dir()) / ("job_" + std::to_string(job.num) + ".return.yaml");
-    if (!fs::exists(file)) return std::nullopt;
-    return retained(job_return_from_config(load_yaml_file(file), file.string()));
+    auto ret = read_job_return_file(job_file(job, ".return"));
+    if (!ret) return std::nullopt;
+    return retained(std::move(*ret));
   }
 
   JobReturn failed_job_return(const JobRequest& job, const JobError& error,
@@ -174,6 +174,11 @@ class MultirunContext final : public LaunchContext {
     fs::create_directories(dir, ec);
     if (ec) throw UserError("Cannot create " + dir.string() + ": " + ec.message());
     return dir.string();
+  }
+
+  // <sweep dir>/.launcher/job_<num><suffix>: a job process's spec and return files.
+  fs::path job_file(const JobRequest& job, const char* suffix) const {
+    return fs::path(launcher_dir()) / ("job_" + std::to_string(job.num) + suffix);
   }
 
   void collect(JobReturn&& job_return) override {
