@@ -29,6 +29,17 @@ for binary in "$bench" "$app" "$floor" "$plugin"; do
 done
 
 timer='+hydra.callbacks.timer={_target_:hydra_examples.timer.JobTimerCallback}'
+
+# Where the runs write their output dirs: tmpfs (/dev/shm) unless BENCH_SCRATCH names another dir.
+# On this VM's disk (ext4 mounted with online discard) the same file-creating run took 1x-5x the
+# time from one minute to the next, after large deletions most of all (bench/RESULTS.md), so
+# tmpfs measures hydra-cpp's own cost; BENCH_SCRATCH=/tmp bench/run.sh measures the disk too.
+scratch=${BENCH_SCRATCH:-/dev/shm}
+if [ ! -d "$scratch" ] || [ ! -w "$scratch" ]; then
+  [ -n "${BENCH_SCRATCH:-}" ] && { echo "bench/run.sh: BENCH_SCRATCH=$scratch is not a writable dir" >&2; exit 2; }
+  scratch=/tmp
+fi
+export TMPDIR=$scratch
 work=$(mktemp -d /tmp/hydra-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -61,6 +72,7 @@ for i in $(seq 0 199); do
 done
 
 echo "hydra-cpp end-to-end figures: $(nproc) cores, $runs runs per case after a warm-up ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+echo "output dirs written to $scratch ($(stat -f -c %T "$scratch"))"
 measure seed "$runs" -- "$app"
 measure floor "$runs" -- "$floor"
 measure sweep_100 "$runs" -- "$app" -m "+x=range(0,100)" "$timer"
