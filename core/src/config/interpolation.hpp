@@ -24,6 +24,10 @@ struct ResolveOptions {
 // key of `node` inside `root` ("" for the root itself), for relative references and errors.
 Config resolve(const Config& root, const Config& node, const std::string& node_key, const ResolveOptions& options);
 
+// Whether any string under `node` holds a ${...} (or an escaped \${): resolving it then changes
+// nothing and cannot fail.
+bool has_interpolations(const Config& node);
+
 inline Config resolve_all(const Config& root, const ResolveOptions& options) {
   return resolve(root, root, "", options);
 }

@@ -61,14 +61,20 @@ std::string TreeReader::text() {
 }
 
 Config TreeReader::tree() {
+  Config node;
+  fill(node);
+  return node;
+}
+
+// Children are read straight into the node pushed for them: ptree has no move, so building a
+// child apart and swapping it in cost one more container allocation per node.
+void TreeReader::fill(Config& node) {
   auto kind = static_cast<NodeKind>(number());
-  Config node(Value(kind, text()));
+  node.data() = Value(kind, text());
   for (std::size_t n = number(); n > 0; --n) {
     std::string key = text();
-    Config child = tree();
-    node.push_back({std::move(key), Config()})->second.swap(child);  // ptree: swap, not move
+    fill(node.push_back({std::move(key), Config()})->second);
   }
-  return node;
 }
 
 std::vector<std::string> TreeReader::texts() {

@@ -43,6 +43,7 @@ class TreeReader {
   bool at_end() const { return at_ == end_; }
 
  private:
+  void fill(Config& node);
   const char* next(std::size_t size);
   const char* at_;
   const char* end_;
