@@ -130,6 +130,40 @@ TEST(Yaml, DuplicateKeyIsAnError) {
   EXPECT_NE(msg.find("dup.yaml:2:1: duplicate key 'a'"), std::string::npos) << msg;
 }
 
+// parse_yaml builds the tree from yaml-cpp's events: anchors, aliases and keys as YAML::Load read them.
+TEST(Yaml, AnchorsAndAliasesFromParseEvents) {
+  Config cfg = parse_yaml("base: &b {x: 1, y: [a, b]}\ncopy: *b\n&k key: &v 7\nvalue_of_key: *k\nn: *v\n"
+                          "? *v\n: seven\nnull_key: &z\nz_alias: *z\nlist: [&s one, *s]\n",
+                          "anchors.yaml");
+  EXPECT_EQ(yaml_at(cfg, "copy"), "x: 1\n'y':\n- a\n- b\n");
+  EXPECT_EQ(cfg.get_child("value_of_key").data(), Value::string("key"));
+  EXPECT_EQ(cfg.get_child("n").data(), Value(NodeKind::Int, "7"));
+  EXPECT_EQ(cfg.get<std::string>("7"), "seven");  // an aliased key is the anchored scalar's text
+  EXPECT_EQ(cfg.get_child("z_alias").data().kind(), NodeKind::Null);
+  EXPECT_EQ(yaml_at(cfg, "list"), "- one\n- one\n");
+}
+
+TEST(Yaml, BadAliasesAndKeysAreErrors) {
+  EXPECT_EQ(error_of([] { parse_yaml("a: &m {x: 1}\n? *m\n: v\n", "k.yaml"); }),
+            "k.yaml:2:3: map keys must be plain strings (found a map as key)");
+  EXPECT_EQ(error_of([] { parse_yaml("? [a, b]\n: v\n", "k.yaml"); }),
+            "k.yaml:1:3: map keys must be plain strings (found a sequence as key)");
+  EXPECT_NE(error_of([] { parse_yaml("a: &x [1, *x]\n", "self.yaml"); })
+                .find("self.yaml:1:11: an alias (*name) inside the node it names repeats that node forever"),
+            std::string::npos);
+  // Each alias of the one before nests a level deeper, and an alias deep in brackets adds its
+  // levels to theirs: past 1000 levels it is an error, not a stack overflow in the tree's copy or
+  // destructor. (A chain alone reaches the 200000-value limit first.)
+  std::string chain = "l0: &a0 [x]\n";
+  for (int i = 1; i <= 520; ++i)
+    chain += "l" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) + "]\n";
+  chain += "deep: " + std::string(490, '[') + "*a520" + std::string(490, ']') + "\n";
+  EXPECT_NE(error_of([&] { parse_yaml(chain, "deep.yaml"); }).find("deep.yaml:522:497: nested more than 1000 levels deep"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_yaml("a: 1\n---\nb: 2\n", "two.yaml"); }).find("two.yaml:2:1: more than one YAML document"),
+            std::string::npos);
+}
+
 TEST(Yaml, LoadMissingFileIsUserError) {
   EXPECT_NE(error_of([] { load_yaml_file(kData + "/nope.yaml"); }).find("nope.yaml"), std::string::npos);
 }
@@ -584,6 +618,25 @@ TEST(Interpolation, Errors) {
   Config r = resolve_all(parse_yaml("a: ???\nb: ${a}\nc: x${nope}\n", "t"), lenient);
   EXPECT_EQ(r.get<std::string>("b"), "${a}");
   EXPECT_EQ(r.get<std::string>("c"), "x${nope}");
+}
+
+// Lenient and keep_missing passes keep a leaf naming a ??? value without evaluating it; the result
+// must be what evaluating (and failing) gave.
+TEST(Interpolation, LeavesNamingMissingValuesAreKeptAsWritten) {
+  const Config root = parse_yaml("m: ???\nsub:\n  m: ???\na: ${m}\nb: pre/${m}/${nope}\nc: ${nope}/${m}\n"
+                                 "d: ${hydra:m}\nhydra:\n  m: ???\ne:\n  r: ${.m}\n  m: ???\nf: ${sub.m}\n",
+                                 "t");
+  ResolveOptions lenient;
+  lenient.strict = false;
+  Config r = resolve_all(root, lenient);
+  for (const char* key : {"a", "b", "c", "d", "e.r", "f"})
+    EXPECT_EQ(r.get<std::string>(key), root.get<std::string>(key)) << key;
+  // keep_missing (--cfg job --resolve): kept when the first reference is the ??? one; a missing key
+  // before it is still an error.
+  ResolveOptions keep;
+  keep.keep_missing = true;
+  EXPECT_EQ(resolve(root, root.get_child("b"), "b", keep).data().text(), "pre/${m}/${nope}");
+  EXPECT_EQ(error_of([&] { resolve(root, root.get_child("c"), "c", keep); }), "Interpolation key 'nope' not found (at c)");
 }
 
 TEST(Interpolation, ComposedHydraNode) {
