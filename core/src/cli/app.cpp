@@ -148,8 +148,9 @@ int run(int argc, char** argv, const AppSpec& app) {
     LauncherHandle launcher = create_launcher(composed.config, registry);
     return run_multirun(multirun, sweep, callbacks, *launcher);
   }
-  RunRequest run_request{composed.config, composed.task_overrides, request.config_name, app.task, now};
-  return run_single(run_request, callbacks);
+  RunRequest run_request{Config(), composed.task_overrides, request.config_name, app.task, now};
+  run_request.config.swap(composed.config);  // composed is done with
+  return run_single(std::move(run_request), callbacks);
 }
 
 }  // namespace

@@ -352,11 +352,15 @@ bool has_interpolations(const Config& node) {
   return false;
 }
 
-Config resolve(const Config& root, const Config& node, const std::string& node_key, const ResolveOptions& options) {
+void resolve_in_place(const Config& root, Config& node, const std::string& node_key, const ResolveOptions& options) {
   Resolver resolver(root, options);
-  Config out = node;
   std::string key = node_key;
-  resolver.resolve_in_place(out, key, true);
+  resolver.resolve_in_place(node, key, true);
+}
+
+Config resolve(const Config& root, const Config& node, const std::string& node_key, const ResolveOptions& options) {
+  Config out = node;
+  resolve_in_place(root, out, node_key, options);
   return out;
 }
 

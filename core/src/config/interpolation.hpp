@@ -20,6 +20,11 @@ struct ResolveOptions {
   bool keep_missing = false;
 };
 
+// boost::property_tree has no move: assigning a returned Config copies the whole tree again. The
+// hot paths therefore resolve a tree they own in place (`node` must not be part of `root`) and
+// swap results into place.
+void resolve_in_place(const Config& root, Config& node, const std::string& node_key, const ResolveOptions& options);
+
 // A copy of `node` with every interpolation resolved against `root`. `node_key` is the full
 // key of `node` inside `root` ("" for the root itself), for relative references and errors.
 Config resolve(const Config& root, const Config& node, const std::string& node_key, const ResolveOptions& options);

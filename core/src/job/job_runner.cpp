@@ -146,13 +146,18 @@ void start_and_run_task(const Config& config, const Config& resolved, const Reso
     return;
   }
   try {
-    ret.cfg = resolve(config, task_part(config), "", strict);
+    Config task_cfg = task_part(config);
+    resolve_in_place(config, task_cfg, "", strict);
+    ret.cfg.swap(task_cfg);
     ret.working_dir = fs::current_path().string();
     ret.return_value = task(ret.cfg);
     ret.status = JobStatus::COMPLETED;
   } catch (...) {
     fail_with_current_exception(ret);
-    if (ret.cfg.empty()) ret.cfg = task_part(resolved);
+    if (ret.cfg.empty()) {
+      Config task_cfg = task_part(resolved);
+      ret.cfg.swap(task_cfg);
+    }
   }
 }
 
@@ -196,7 +201,8 @@ JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& t
   config.put("hydra.runtime.output_dir", output_dir.string());
 
   Config& resolved = result.config;
-  resolved = resolve_all(config, lenient);
+  resolved = config;  // into the empty result: one copy, then resolved in place
+  resolve_in_place(config, resolved, "", lenient);
   ret.overrides = spec.task_overrides;
   ret.task_name = get_or<std::string>(resolved, "hydra.job.name", "");
   ret.num = spec.num;
@@ -222,7 +228,8 @@ JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& t
     ScopedEnv env(resolved.get_child("hydra.job.env_set", Config()));
     if (ret.status == JobStatus::FAILED) {
       // Its own dir or files could not be written: neither on_job_start nor the task runs.
-      ret.cfg = task_part(resolved);
+      Config task_cfg = task_part(resolved);
+      ret.cfg.swap(task_cfg);
     } else {
       start_and_run_task(config, resolved, strict, callbacks, task, ret);
     }

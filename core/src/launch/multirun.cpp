@@ -97,7 +97,9 @@ class MultirunContext final : public LaunchContext {
   }
 
   Config job_config(const JobRequest& job) override {
-    Config config = compose_job(request_, sweep_.overrides.at(static_cast<std::size_t>(job.num))).config;
+    ComposedConfig composed = compose_job(request_, sweep_.overrides.at(static_cast<std::size_t>(job.num)));
+    Config config;
+    config.swap(composed.config);
     use_claimed_sweep_dir(config);
     config.put("hydra.job.num", job.num);
     config.put("hydra.job.id", job.id);
@@ -114,7 +116,8 @@ class MultirunContext final : public LaunchContext {
 
   std::vector<std::string> job_command(const JobRequest& job) override {
     JobProcessSpec spec;
-    spec.config = job_config(job);
+    Config config = job_config(job);
+    spec.config.swap(config);
     spec.task_overrides = job.overrides;
     spec.num = job.num;
     spec.id = job.id;

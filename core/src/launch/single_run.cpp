@@ -50,14 +50,14 @@ void check_run_config_resolves(const Config& config, std::chrono::system_clock::
   resolve(with_runtime, task_part(with_runtime), "", ResolveOptions{now, true});
 }
 
-int run_single(const RunRequest& request, CallbackChain& callbacks) {
+int run_single(RunRequest&& request, CallbackChain& callbacks) {
   ResolveOptions lenient{request.now, false};
   RunInfo start_info{request.config_name, nullptr, {}};
   callbacks.on_run_start(resolve_all(request.config, lenient), start_info);
 
   JobSpec spec;
   spec.mode = RunMode::RUN;
-  spec.config = request.config;
+  spec.config.swap(request.config);  // not needed here any more
   spec.task_overrides = request.task_overrides;
   spec.now = request.now;
   JobResult result = run_job(spec, callbacks, request.task);

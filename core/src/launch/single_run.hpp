@@ -25,7 +25,8 @@ struct RunRequest {
 void check_run_config_resolves(const Config& config, std::chrono::system_clock::time_point now);
 
 // Runs the single job with `callbacks`; returns the process exit code (0, 1, or 130 when interrupted).
-int run_single(const RunRequest& request, CallbackChain& callbacks);
+// Takes request.config over (no copy of the tree).
+int run_single(RunRequest&& request, CallbackChain& callbacks);
 
 // Python's repr of a list of strings, as Hydra prints overrides: ['a=1', "b='x'"].
 std::string python_list_repr(const std::vector<std::string>& items);
