@@ -155,6 +155,14 @@ std::shared_ptr<LoadedFile> make_loaded(std::shared_ptr<const Config> tree, std:
   return f;
 }
 
+// A shared immutable tree holding `tree`'s nodes: swapped in, since make_shared<const Config>(tree)
+// would copy every node (ptree has no move constructor).
+std::shared_ptr<const Config> share(Config&& tree) {
+  auto shared = std::make_shared<Config>();
+  shared->swap(tree);
+  return shared;
+}
+
 // Parsed in-memory files (embedded, built-in) are immutable: parse each once per process, or
 // decode the tree parsed at build time when there is one (`prebuilt`, Hydra's built-in files).
 std::shared_ptr<const Config> parse_in_memory(std::string_view text, const std::string& origin,
@@ -167,8 +175,7 @@ std::shared_ptr<const Config> parse_in_memory(std::string_view text, const std::
     auto it = cache.find(key);
     if (it != cache.end()) return it->second;
   }
-  auto parsed = std::make_shared<const Config>(prebuilt ? TreeReader(*prebuilt).tree()
-                                                       : parse_yaml(std::string(text), origin));
+  auto parsed = share(prebuilt ? TreeReader(*prebuilt).tree() : parse_yaml(std::string(text), origin));
   std::lock_guard lock(mutex);
   cache.emplace(key, parsed);
   return parsed;
@@ -187,7 +194,7 @@ std::shared_ptr<const Config> parse_file_text(const std::string& text, const std
     auto it = cache.find(origin);
     if (it != cache.end() && it->second.text == text) return it->second.tree;
   }
-  auto parsed = std::make_shared<const Config>(parse_yaml(text, origin));
+  auto parsed = share(parse_yaml(text, origin));
   std::lock_guard lock(mutex);
   cache[origin] = Entry{text, parsed};
   return parsed;
