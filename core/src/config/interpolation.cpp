@@ -58,7 +58,11 @@ std::vector<Segment> split_segments(const std::string& s, const std::string& key
       i = j + 1;
       continue;
     }
-    literal += s[i++];
+    // Up to the next possible `${` or `\${` in one append: help templates are long literals.
+    std::size_t next = i + 1;
+    while (next < s.size() && s[next] != '$' && s[next] != '\\') ++next;  // find_first_of: a memchr per char
+    literal.append(s, i, next - i);
+    i = next;
   }
   if (!literal.empty()) out.push_back({false, std::move(literal)});
   return out;
