@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end figures (issue 9): whole processes, each the median of RUNS runs after a warm-up, with
-# min, max and peak RSS (bench/e2e_bench.cpp: posix_spawn + wait4 rusage), then ratios measured
+# End-to-end figures (issue 9): whole processes, each the median of RUNS runs (10 x RUNS for the
+# seed, the floor and the plugin listing) after a warm-up, with min, max and peak RSS (bench/e2e_bench.cpp: posix_spawn + wait4 rusage), then ratios measured
 # in this same run. Figures and the machine they were taken on: bench/RESULTS.md.
 #
 #   bench/run.sh [BUILD_DIR] [RUNS]        (default: build, 5; RUNS >= 5)
@@ -73,13 +73,16 @@ done
 
 echo "hydra-cpp end-to-end figures: $(nproc) cores, $runs runs per case after a warm-up ($(date -u '+%Y-%m-%d %H:%M UTC'))"
 echo "output dirs written to $scratch ($(stat -f -c %T "$scratch"))"
-measure seed "$runs" -- "$app"
-measure floor "$runs" -- "$floor"
+# The millisecond cases run ten times as often: a few ms per run, and a median of 7 moved seed /
+# floor by 0.3 x between two runs a minute apart.
+short_runs=$((runs * 10))
+measure seed "$short_runs" -- "$app"
+measure floor "$short_runs" -- "$floor"
 measure sweep_100 "$runs" -- "$app" -m "+x=range(0,100)" "$timer"
 measure sweep_1000 "$runs" -- "$app" -m "+x=range(0,1000)" "$timer"
 measure sweep_10000 "$runs" -- "$app" -m "+x=range(0,10000)" "$timer"
 measure process_1000 "$runs" -- "$app" -m hydra/launcher=process hydra.launcher.n_jobs=2 "+x=range(0,1000)"
-measure list_200_plugins "$runs" -- "$app" --plugin-dir "$plugin_dir" --info plugins
+measure list_200_plugins "$short_runs" -- "$app" --plugin-dir "$plugin_dir" --info plugins
 
 # Ratios, from the figures above.
 awk -v seed="$seed_ms" -v floor="$floor_ms" -v s100="$sweep_100_ms" -v s1k="$sweep_1000_ms" \
