@@ -129,7 +129,10 @@ class Resolver {
     std::size_t index = 0;
     for (auto& [k, child] : n) {
       if (key_size) key += '.';
-      key += seq ? std::to_string(index++) : k;
+      if (seq)
+        key += std::to_string(index++);
+      else
+        key += k;
       resolve_in_place(child, key, top);
       key.resize(key_size);
     }
@@ -142,12 +145,9 @@ class Resolver {
     // instructions and ~0.1 ms): in a RUN's lenient passes hydra.sweep.subdir's ${hydra.job.num},
     // and before the job starts the log file name's ${hydra.runtime.output_dir}.
     if (top && (!options_.strict || options_.keep_missing) && kept_for_a_missing_reference(text, key)) return false;
-    if (!has_interpolation(text)) {  // only \${ escapes
-      out = leaf(text, key);
-      return true;
-    }
     try {
-      out = leaf(text, key);
+      Config value = leaf(text, key);
+      out.swap(value);  // ptree: swap, not a copying assignment
       return true;
     } catch (const MissingReference&) {
       if (top && (!options_.strict || options_.keep_missing)) return false;

@@ -89,7 +89,7 @@ void write_record(const fs::path& file, std::string_view header, const std::stri
 std::string read_record(const fs::path& file, std::string_view header, const std::string& what) {
   std::string content = read_file(file);
   if (content.compare(0, header.size(), header) != 0)
-    throw UserError(file.string() + ": not a " + what + " written by this hydra-cpp (it starts with neither '" +
+    throw UserError(file.string() + ": not a " + what + " written by this hydra-cpp (it does not start with '" +
                     std::string(header.substr(0, header.size() - 1)) + "'); rerun the sweep with this build");
   return content.substr(header.size());
 }
