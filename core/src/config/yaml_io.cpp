@@ -149,10 +149,12 @@ class ConfigBuilder : public YAML::EventHandler {
 
   explicit ConfigBuilder(const std::string& source) : source_(source) {}
 
-  // The document's tree; a null document is an empty config.
+  // The document's tree (taken out by swapping: returning the member would copy every node);
+  // a null document is an empty config.
   Config take() {
-    if (!has_root_ || root_.data().kind() == NodeKind::Null) return Config();
-    return root_;
+    Config out;
+    if (has_root_ && root_.data().kind() != NodeKind::Null) out.swap(root_);
+    return out;
   }
 
   const YAML::Mark& document_start() const { return document_start_; }

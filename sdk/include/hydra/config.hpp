@@ -350,22 +350,20 @@ inline void emit_key(std::string& out, const std::string& key, std::size_t inden
   // spelling (Null, NULL, ~) reads back as "null": only "null" itself may stay plain.
   NodeKind kind = classify_plain_scalar(key);
   bool reads_back_as_written = kind != NodeKind::String && (kind != NodeKind::Null || key == "null");
-  std::string written;
-  if (key.empty() || (needs_quotes(key) && !reads_back_as_written))
-    emit_string(written, key);
-  else
-    written = key;
+  const bool plain = !key.empty() && (reads_back_as_written || !needs_quotes(key));
+  std::string quoted;  // only when quoting: every job's files emit hundreds of keys
+  if (!plain) emit_string(quoted, key);
   // YAML limits implicit keys to 1024 characters as written (quotes and escapes count): a longer
   // one is an explicit key ("? key" on a line of its own, the ':' of its value on the next), as
   // PyYAML writes it.
-  if (written.size() > 1000) {
+  if ((plain ? key.size() : quoted.size()) > 1000) {
     out += "? ";
     emit_string(out, key);
     out += '\n';
     out.append(indent, ' ');
     return;
   }
-  out += written;
+  out += plain ? std::string_view(key) : std::string_view(quoted);
 }
 
 // `indent` spaces before each line, except the first when `first_indented` is false (a block that
