@@ -27,7 +27,7 @@
 // (.hydra/*.yaml and the job logs; see kCompared) and their recorded contents.
 //
 // PARITY_RESULTS=<file> appends one line per case: name, source, status, same|differs, the first
-// difference (refresh-status.sh reads it).
+// line of each difference (refresh-status.sh reads it).
 #include "support/corpus.hpp"
 #include "support/process.hpp"
 
@@ -94,6 +94,8 @@ Case load_case(const std::string& name) {
 std::string normalise(std::string text, const fs::path& cwd) {
   replace_all(text, cwd.string(), "<CWD>");
   replace_all(text, kParity.string(), "<PARITY>");
+  static const std::regex python_warning(R"((^|\n)/\S+\.py:\d+: (\w*Warning: ))");
+  text = std::regex_replace(text, python_warning, "$1$2");
   static const std::regex stamp(R"(\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\])"), date(R"(\d{4}[-.]\d\d[-.]\d\d)"),
       time(R"(\d\d-\d\d-\d\d)");
   text = std::regex_replace(text, stamp, "[<TS>]");
@@ -106,7 +108,14 @@ std::string normalise_path(const std::string& path, const fs::path& cwd) {
   return std::regex_replace(normalise(path, cwd), hhmmss, "$1<TIME>");
 }
 
-std::string scalar(const YAML::Node& node) { return node.IsNull() ? "null" : node.as<std::string>(); }
+// A choice is a scalar, or a list for a multi-select group: rendered as record.py's flow().
+std::string scalar(const YAML::Node& node) {
+  if (node.IsNull()) return "null";
+  if (!node.IsSequence()) return node.as<std::string>();
+  std::string text;
+  for (const auto& item : node) text += (text.empty() ? "" : ", ") + scalar(item);
+  return "[" + text + "]";
+}
 
 // record.py's hydra_digest(): the parts of hydra.yaml both implementations share.
 std::string hydra_digest(const fs::path& path) {
@@ -188,12 +197,13 @@ std::vector<std::string> compared_files(const std::vector<std::string>& files) {
 }
 
 // Python's message line: the first line of stderr that is not a traceback or the
-// HYDRA_FULL_ERROR hint.
+// HYDRA_FULL_ERROR hint, without the Python exception's class (`omegaconf.errors.XError: `).
 std::string message_line(const std::string& err) {
+  static const std::regex exception_class(R"(^[\w.]+(Error|Exception): )");
   for (const auto& line : lines_of(err))
     if (!line.empty() && line.rfind("Set the environment variable HYDRA_FULL_ERROR", 0) != 0 &&
         line.rfind("Traceback", 0) != 0 && line.rfind("  ", 0) != 0)
-      return line;
+      return std::regex_replace(line, exception_class, "", std::regex_constants::format_first_only);
   return "";
 }
 
@@ -218,7 +228,10 @@ std::vector<std::string> differences(const Case& c, const Outcome& expected, con
     diffs.push_back("stdout differs (" + first_line_difference(expected.out, actual.out) + ")\n--- expected:\n" +
                     excerpt(expected.out) + "\n--- got:\n" + excerpt(actual.out));
   if (!c.stderr_regex.empty()) {
-    if (!std::regex_search(actual.err, std::regex(c.stderr_regex)))
+    const std::regex wanted(c.stderr_regex);
+    if (!std::regex_search(expected.err, wanted))  // the regex must hold for the recorded side too
+      diffs.push_back("the case's stderr_regex /" + c.stderr_regex + "/ does not match the recorded stderr");
+    if (!std::regex_search(actual.err, wanted))
       diffs.push_back("stderr does not match /" + c.stderr_regex + "/:\n" + excerpt(actual.err));
   } else if (expected.err.empty() != actual.err.empty() ||
              actual.err.find(message_line(expected.err)) == std::string::npos) {
@@ -245,9 +258,10 @@ std::vector<std::string> differences(const Case& c, const Outcome& expected, con
 void report(const Case& c, const std::vector<std::string>& diffs) {
   const char* file = std::getenv("PARITY_RESULTS");
   if (file == nullptr) return;
-  std::string first = diffs.empty() ? "" : lines_of(diffs.front()).front();
+  std::string summary;  // each difference's first line
+  for (const auto& d : diffs) summary += (summary.empty() ? "" : " | ") + lines_of(d).front();
   std::string line = c.name + "\t" + c.source + "\t" + c.status + "\t" + (diffs.empty() ? "same" : "differs") + "\t" +
-                     first + "\n";
+                     summary + "\n";
   int fd = ::open(file, O_WRONLY | O_APPEND | O_CREAT, 0644);  // one write: lines of parallel tests stay whole
   if (fd < 0) return;
   [[maybe_unused]] auto written = ::write(fd, line.data(), line.size());

@@ -16,7 +16,7 @@ exactly as parity_corpus.cpp runs the C++ twin. The outcome dir holds (normalise
               plugin nodes)
 
 Normalisation (parity_corpus.cpp applies the same to both sides): the run dir -> <CWD>, this
-dir (tests/parity) -> <PARITY>, log time stamps `[YYYY-MM-DD HH:MM:SS,mmm]` -> [<TS>], dates
+dir (tests/parity) -> <PARITY>, a Python warning's `<file>.py:<line>: ` prefix dropped, log time stamps `[YYYY-MM-DD HH:MM:SS,mmm]` -> [<TS>], dates
 YYYY-MM-DD / YYYY.MM.DD -> <DATE>, times HH-MM-SS -> <TIME>; in file paths also a component of
 six digits (HHMMSS) -> <TIME>.
 """
@@ -37,6 +37,7 @@ def normalise(text, cwd):
     for path in {os.path.realpath(cwd), cwd}:
         text = text.replace(path, "<CWD>")
     text = text.replace(PARITY, "<PARITY>")
+    text = re.sub(r"(?m)^/\S+\.py:\d+: (\w*Warning: )", r"\1", text)
     text = re.sub(r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\]", "[<TS>]", text)
     text = re.sub(r"\d{4}[-.]\d\d[-.]\d\d", "<DATE>", text)
     return re.sub(r"\d\d-\d\d-\d\d", "<TIME>", text)
@@ -45,6 +46,10 @@ def normalise(text, cwd):
 def normalise_path(path, cwd):
     parts = [re.sub(r"^\d{6}$", "<TIME>", p) for p in normalise(path, cwd).split("/")]
     return "/".join(parts)
+
+
+def flow(value):
+    return "[" + ", ".join(value) + "]" if isinstance(value, list) else value
 
 
 def hydra_digest(path):
@@ -56,7 +61,7 @@ def hydra_digest(path):
         "overrides.task: [" + ", ".join(hydra["overrides"]["task"]) + "]",
     ]
     for key, value in hydra["runtime"]["choices"].items():
-        lines.append("runtime.choices." + key + ": " + value)
+        lines.append("runtime.choices." + key + ": " + flow(value))
     return "\n".join(sorted(lines)) + "\n"
 
 
