@@ -11,7 +11,7 @@
 //   status: match | deliberate | differs
 //   note: ...                   why it is deliberate / what the gap is (deliberate, differs)
 //   stderr_regex: ...           optional: compare stderr by this (ECMAScript) regex instead of
-//                               Python's first message line
+//                               Python's message lines
 //
 // status match: hydra-cpp's outcome must equal python/. deliberate: hydra-cpp differs on purpose
 // (the README lists why); its own outcome, recorded in cpp/ (PARITY_UPDATE_CPP=1 rewrites it),
@@ -23,8 +23,9 @@
 // file written), files/<path> (.hydra/config.yaml, .hydra/overrides.yaml, and a digest of each
 // .hydra/hydra.yaml: job name, override_dirname, task overrides, hydra.runtime.choices).
 // Compared: the exit code, stdout exactly, stderr (empty when Python's is; otherwise Python's
-// first message line, or stderr_regex, must occur in it), the written files that both implement
-// (.hydra/*.yaml and the job logs; see kCompared) and their recorded contents.
+// first warning and first error line, see message_lines(), must occur in it, or stderr_regex must
+// match both sides), the written files both implement (.hydra/*.yaml and the job logs; see
+// compared_files()) and their recorded contents.
 //
 // PARITY_RESULTS=<file> appends one line per case: name, source, status, same|differs, the first
 // line of each difference (refresh-status.sh reads it).
@@ -196,15 +197,24 @@ std::vector<std::string> compared_files(const std::vector<std::string>& files) {
   return kept;
 }
 
-// Python's message line: the first line of stderr that is not a traceback or the
-// HYDRA_FULL_ERROR hint, without the Python exception's class (`omegaconf.errors.XError: `).
-std::string message_line(const std::string& err) {
-  static const std::regex exception_class(R"(^[\w.]+(Error|Exception): )");
-  for (const auto& line : lines_of(err))
-    if (!line.empty() && line.rfind("Set the environment variable HYDRA_FULL_ERROR", 0) != 0 &&
-        line.rfind("Traceback", 0) != 0 && line.rfind("  ", 0) != 0)
-      return std::regex_replace(line, exception_class, "", std::regex_constants::format_first_only);
-  return "";
+// Python's message lines: its first warning (`UserWarning: ...`) and its first other line that is
+// not a traceback or the HYDRA_FULL_ERROR hint, without the Python exception's class
+// (`omegaconf.errors.XError: `). Each must occur in the other side's stderr.
+std::vector<std::string> message_lines(const std::string& err) {
+  static const std::regex exception_class(R"(^[\w.]+(Error|Exception): )"), warning(R"(^\w*Warning: )");
+  std::string first_warning, first_message;
+  for (const auto& line : lines_of(err)) {
+    if (line.empty() || line.rfind("Set the environment variable HYDRA_FULL_ERROR", 0) == 0 ||
+        line.rfind("Traceback", 0) == 0 || line.rfind("  ", 0) == 0)
+      continue;
+    std::string& slot = std::regex_search(line, warning) ? first_warning : first_message;
+    if (slot.empty())
+      slot = std::regex_replace(line, exception_class, "", std::regex_constants::format_first_only);
+  }
+  std::vector<std::string> found;
+  for (auto* line : {&first_warning, &first_message})
+    if (!line->empty()) found.push_back(*line);
+  return found;
 }
 
 std::string excerpt(const std::string& text) {
@@ -233,9 +243,12 @@ std::vector<std::string> differences(const Case& c, const Outcome& expected, con
       diffs.push_back("the case's stderr_regex /" + c.stderr_regex + "/ does not match the recorded stderr");
     if (!std::regex_search(actual.err, wanted))
       diffs.push_back("stderr does not match /" + c.stderr_regex + "/:\n" + excerpt(actual.err));
-  } else if (expected.err.empty() != actual.err.empty() ||
-             actual.err.find(message_line(expected.err)) == std::string::npos) {
-    diffs.push_back("stderr lacks '" + message_line(expected.err) + "':\n" + excerpt(actual.err));
+  } else if (expected.err.empty() != actual.err.empty()) {
+    diffs.push_back(actual.err.empty() ? "stderr is empty, Python's is not" : "stderr is not empty:\n" + excerpt(actual.err));
+  } else {
+    for (const auto& line : message_lines(expected.err))
+      if (actual.err.find(line) == std::string::npos)
+        diffs.push_back("stderr lacks '" + line + "':\n" + excerpt(actual.err));
   }
   if (compared_files(expected.files) != compared_files(actual.files)) {
     std::string text = "files written differ\n--- expected:\n";

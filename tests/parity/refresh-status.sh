@@ -18,6 +18,7 @@ for arg in "$@"; do
     *) echo "usage: $0 [--flip] [--gaps]" >&2; exit 2 ;;
   esac
 done
+cmake --build "$build" --target parity_corpus >/dev/null  # picks up added cases
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 PARITY_RESULTS=$results ctest --test-dir "$build" -L parity -j"${JOBS:-2}" >/dev/null 2>&1 || true
