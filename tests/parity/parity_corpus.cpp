@@ -44,8 +44,6 @@
 #include <map>
 #include <optional>
 #include <regex>
-#include <set>
-#include <sstream>
 
 namespace fs = std::filesystem;
 using namespace hydra::testing;
@@ -190,10 +188,10 @@ void save_outcome(const Outcome& o, const fs::path& dir) {
 // (hydra-cpp also writes .hydra/job_return.yaml and a sweep's multirun.log; Python a sweep's
 // multirun.yaml).
 std::vector<std::string> compared_files(const std::vector<std::string>& files) {
-  static const std::regex kCompared(R"((^|.*/)(\.hydra/(config|overrides|hydra)\.yaml|[^/]+\.log))");
+  static const std::regex compared(R"((^|.*/)(\.hydra/(config|overrides|hydra)\.yaml|[^/]+\.log))");
   std::vector<std::string> kept;
   for (const auto& f : files)
-    if (std::regex_match(f, kCompared) && fs::path(f).filename() != "multirun.log") kept.push_back(f);
+    if (std::regex_match(f, compared) && fs::path(f).filename() != "multirun.log") kept.push_back(f);
   return kept;
 }
 
