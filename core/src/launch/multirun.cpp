@@ -247,7 +247,7 @@ std::string compose_shape(const Config& base, const std::set<std::string>& group
                         : ov.kind == Override::Kind::ForceAdd ? !existing || scalar_there
                                                               : scalar_there;
       if (fits) {
-        const Config value = parse_override_value(*ov.value, "Override '" + text + "'");
+        const Config value = ov.config_value();
         if (value.data().is_scalar() || value.data().kind() == NodeKind::Null) kind = value.data().kind();
       }
     }
@@ -268,7 +268,7 @@ PlannedSweep plan_jobs(const MultirunRequest& request) {
   };
   const Config params = request.base.config.get_child("hydra.sweeper.params", make_null());
   PlannedSweep sweep;
-  sweep.overrides = plan_sweep(request.compose.overrides, params, group_options);
+  sweep.overrides = plan_sweep(request.overrides, params, group_options);
   std::set<std::string> group_names;
   for (const auto& [name, options] : groups) group_names.insert(name);
   // Jobs whose overrides differ only in plain scalar values compose alike: one compose per
