@@ -273,7 +273,6 @@ class Parser {
   };
 
   std::unique_ptr<Node> element() {
-    NestingGuard nesting(*this);
     const Token& t = peek();
     if (t.type == Tok::BracketOpen) return list();
     if (t.type == Tok::BraceOpen) return dict();
@@ -297,6 +296,7 @@ class Parser {
   }
 
   std::unique_ptr<Node> list() {
+    NestingGuard nesting(*this);
     auto node = std::make_unique<Node>();
     node->kind = Node::Kind::List;
     ++i_;  // [
@@ -320,6 +320,7 @@ class Parser {
   }
 
   std::unique_ptr<Node> dict() {
+    NestingGuard nesting(*this);
     auto node = std::make_unique<Node>();
     node->kind = Node::Kind::Dict;
     ++i_;  // {
@@ -351,6 +352,7 @@ class Parser {
   }
 
   std::unique_ptr<Node> function() {
+    NestingGuard nesting(*this);
     auto node = std::make_unique<Node>();
     node->kind = Node::Kind::Function;
     node->begin = peek().begin;
