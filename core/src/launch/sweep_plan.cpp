@@ -20,6 +20,8 @@ void add_to_slots(const Override& ov, const GroupOptions& group_options, std::ve
     SweepAxis axis = enumerate_sweep(ov, group_options);
     slot.overrides.reserve(axis.values.size());
     for (std::size_t i = 0; i < axis.values.size(); ++i) slot.overrides.push_back(axis.job_override(i));
+  } else if (ov.is_hydra()) {
+    slot.overrides.push_back(ov.input);  // Hydra's sweeper never sees these: they stay as typed
   } else {
     const Element none = Element::null();  // "~key" runs as "~key=null", which deletes alike
     const Element& value = std::holds_alternative<Element>(ov.parsed) ? ov.element() : none;

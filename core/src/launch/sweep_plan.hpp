@@ -13,8 +13,9 @@
 
 namespace hydra::internal {
 
-// Every job's override list, each override written back as Hydra writes it (`x=int(3.5)` runs
-// as `x=3`). Throws UserError for a sweep the basic sweeper cannot run.
+// Every job's override list, one override per slot in the same order in every job, each written
+// back as Hydra writes it (`x=int(3.5)` runs as `x=3`; hydra.* overrides stay as typed). Throws
+// UserError for a sweep the basic sweeper cannot run.
 std::vector<std::vector<std::string>> plan_sweep(const std::vector<Override>& overrides, const Config& sweeper_params,
                                                  const GroupOptions& group_options);
 
