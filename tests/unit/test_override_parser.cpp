@@ -65,6 +65,14 @@ TEST(OverrideKey, RejectedWithTheColumn) {
   EXPECT_NE(error("i = 2").find("at column 2"), std::string::npos);
   EXPECT_NE(error(" x=2").find("at column 1"), std::string::npos);
   EXPECT_NE(error("a@b@c=1").find("at most one '@'"), std::string::npos);
+  EXPECT_NE(error("a..b=1").find("'a..b' has an empty key segment at column 3"), std::string::npos);
+  EXPECT_NE(error("+/db=x").find("at column 2"), std::string::npos);  // Hydra: no leading '/' in an override
+  EXPECT_NE(error("+1a=2").find("'1a' is not a valid key segment"), std::string::npos);
+  EXPECT_NE(error("+1=2").find("'1' is not a valid key segment"), std::string::npos);
+  EXPECT_NE(error("a@b/c=1").find("a package cannot hold '/'"), std::string::npos);
+  EXPECT_EQ(parse_override("+a.1=2").key, "a.1");
+  EXPECT_EQ(parse_override("hydra/launcher@x.y=basic").key, "hydra/launcher@x.y");
+  EXPECT_EQ(parse_override("x@=1").key, "x@");
 }
 
 TEST(OverrideValue, TypedAsTheGrammarTypesThem) {

@@ -8,6 +8,7 @@
 #include "util/errors.hpp"
 
 #include <cctype>
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -543,6 +544,52 @@ bool key_character(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '$' || c == '.' || c == '/' || c == '@';
 }
 
+// KEY_SPECIAL: (CHAR|'_'|'$') (CHAR|DIGIT|'_'|'-'|'$')*; ID is the same without '$'.
+bool name_segment(std::string_view s, bool dollar) {
+  auto first = [&](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (dollar && c == '$'); };
+  if (s.empty() || !first(s[0])) return false;
+  return std::all_of(s.begin() + 1, s.end(), [&](char c) { return first(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
+}
+
+// INT_UNSIGNED: '0' | [1-9] (_? DIGIT)*, as a list index in a dot path (a.0.b).
+bool index_segment(std::string_view s) {
+  if (s == "0") return true;
+  if (s.empty() || s[0] < '1' || s[0] > '9' || s.back() == '_') return false;
+  for (std::size_t i = 1; i < s.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(s[i])) && !(s[i] == '_' && s[i - 1] != '_')) return false;
+  return true;
+}
+
+// The key's shape: packageOrGroup ('@' package)?, where packageOrGroup is a package or a group
+// path ID ('/' ID)+, and a package is empty, a name, or a dot path of names and indexes.
+void check_key_shape(const std::string& text, std::size_t begin, std::size_t end, const Failure& failure) {
+  const std::string key = text.substr(begin, end - begin);
+  const std::size_t at = key.find('@');
+  if (at != std::string::npos && key.find('@', at + 1) != std::string::npos)
+    failure.at(begin + key.find('@', at + 1), "a key has at most one '@'");
+  auto check_part = [&](std::size_t from, std::size_t to, bool may_be_group) {
+    const std::string part = key.substr(from, to - from);
+    const bool group = part.find('/') != std::string::npos;
+    if (group && !may_be_group) failure.at(begin + from + part.find('/'), "a package cannot hold '/'");
+    const char separator = group ? '/' : '.';
+    std::size_t start = 0;
+    const bool single = part.find(separator) == std::string::npos;
+    while (true) {
+      std::size_t stop = std::min(part.find(separator, start), part.size());
+      std::string_view segment(part.data() + start, stop - start);
+      if (segment.empty() && !(single && part.empty()))
+        failure.at(begin + from + start, "'" + key + "' has an empty key segment");
+      bool ok = group ? name_segment(segment, false) : name_segment(segment, true) || (!single && index_segment(segment));
+      if (!ok && !segment.empty())
+        failure.at(begin + from + start, "'" + std::string(segment) + "' is not a valid key segment (a name, or a list index in a dotted key)");
+      if (stop == part.size()) return;
+      start = stop + 1;
+    }
+  };
+  check_part(0, at == std::string::npos ? key.size() : at, true);
+  if (at != std::string::npos) check_part(at + 1, key.size(), false);
+}
+
 }  // namespace
 
 Override parse_override(const std::string& text) {
@@ -566,7 +613,7 @@ Override parse_override(const std::string& text) {
   for (std::size_t i = pos; i < key_end; ++i)
     if (!key_character(text[i]))
       failure.at(i, "'" + character_at(text, i) + "' is not allowed in a key (keys are names joined by '.', '/' or '@')");
-  if (text.find('@', text.find('@', pos) + 1) < key_end) failure.at(text.find('@', text.find('@', pos) + 1), "a key has at most one '@'");
+  check_key_shape(text, pos, key_end, failure);
   ov.key = text.substr(pos, key_end - pos);
   if (eq == std::string::npos) {
     if (ov.kind != Override::Kind::Delete)
