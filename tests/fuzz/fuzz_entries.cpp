@@ -93,8 +93,8 @@ void overrides_entry(std::string_view input) {
       internal::Override ov = internal::parse_override(line);
       (void)ov.is_hydra();
       (void)ov.package();
-      if (ov.value && internal::is_sweep_value(*ov.value)) {
-        internal::SweepAxis axis = internal::parse_sweep(ov, group_options);
+      if (ov.is_sweep()) {
+        internal::SweepAxis axis = internal::enumerate_sweep(ov, group_options);
         for (std::size_t i = 0; i < axis.values.size() && i < kSweepValuesApplied; ++i) {
           Config job = root;
           try {

@@ -37,7 +37,7 @@ TEST(JobOutputs, JobLoggingFormatAcceptsPythonFormatStrings) {
 TEST(JobOutputs, LevelNameAndLoggerName) {
   ScratchDir dir;
   auto r = run_lifecycle(dir.path(), {"hydra.run.dir=out",
-                                "hydra.job_logging.formatters.simple.format=%(levelname)s|%(name)s|%(message)s"});
+                                "hydra.job_logging.formatters.simple.format='%(levelname)s|%(name)s|%(message)s'"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(read_text(dir.path() / "out/lifecycle_app.log"), "INFO|lifecycle_app|task log line foo=bar\n");
 }
@@ -52,7 +52,7 @@ TEST(JobOutputs, DisabledJobLoggingWritesNoLog) {
 
 TEST(JobOutputs, BadLogFormatIsAClearError) {
   ScratchDir dir;
-  auto r = run_lifecycle(dir.path(), {"hydra.run.dir=out", "hydra.job_logging.formatters.simple.format=%(nonsense)s"});
+  auto r = run_lifecycle(dir.path(), {"hydra.run.dir=out", "hydra.job_logging.formatters.simple.format='%(nonsense)s'"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("attribute 'nonsense' is not supported"), std::string::npos) << r.err;
 }

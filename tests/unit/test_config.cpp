@@ -168,66 +168,6 @@ TEST(Yaml, LoadMissingFileIsUserError) {
   EXPECT_NE(error_of([] { load_yaml_file(kData + "/nope.yaml"); }).find("nope.yaml"), std::string::npos);
 }
 
-// ------------------------------------------------------------------------------- override values
-
-TEST(OverrideValue, Typing) {
-  auto v = [](const std::string& s) { return parse_override_value(s, "test"); };
-  EXPECT_EQ(v("1").data(), Value(NodeKind::Int, "1"));
-  EXPECT_EQ(v("1.5").data(), Value(NodeKind::Float, "1.5"));
-  EXPECT_EQ(v("true").data(), Value(NodeKind::Bool, "true"));
-  EXPECT_EQ(v("null").data().kind(), NodeKind::Null);
-  EXPECT_EQ(v("'1'").data(), Value::string("1"));
-  EXPECT_EQ(v("\"1\"").data(), Value::string("1"));
-  EXPECT_EQ(v("'a,b'").data(), Value::string("a,b"));
-  EXPECT_EQ(v("hello").data(), Value::string("hello"));
-  EXPECT_EQ(v("hello world").data(), Value::string("hello world"));
-  EXPECT_EQ(v("  padded  ").data(), Value::string("padded"));
-  EXPECT_EQ(v("").data(), Value::string(""));
-  EXPECT_EQ(v("???").data().kind(), NodeKind::Missing);
-  EXPECT_EQ(v("${a.b}").data(), Value::string("${a.b}"));
-  EXPECT_EQ(v("outputs/${now:%Y}/x").data(), Value::string("outputs/${now:%Y}/x"));
-  EXPECT_EQ(v("a\\,b").data(), Value::string("a,b"));
-  EXPECT_EQ(v("http://x.y:80/p").data(), Value::string("http://x.y:80/p"));
-
-  Config list = v("[a, 1, 'x', [b], {k: v}]");
-  EXPECT_EQ(to_yaml(list), "- a\n- 1\n- x\n- - b\n- k: v\n");
-  Config dict = v("{_target_:my_app.MyCallback1,label:CliCallback, num: 2, sub: {x: [1,2]}}");
-  EXPECT_EQ(to_yaml(dict), "_target_: my_app.MyCallback1\nlabel: CliCallback\nnum: 2\nsub:\n  x:\n  - 1\n  - 2\n");
-  EXPECT_EQ(v("[]").data().kind(), NodeKind::Sequence);
-  EXPECT_EQ(v("{}").data().kind(), NodeKind::Map);
-}
-
-TEST(OverrideValue, Errors) {
-  EXPECT_NE(error_of([] { parse_override_value("a,b", "Override 'x=a,b'"); }).find("is a sweep"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_override_value("[a,b", "src"); }).find("missing ']'"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_override_value("{a 1}", "src"); }).find("expected ':'"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_override_value("'abc", "src"); }).find("unterminated"), std::string::npos);
-}
-
-TEST(Overrides, ParseAndSweepHook) {
-  Override o = parse_override("+db@backup=mysql");
-  EXPECT_EQ(o.kind, Override::Kind::Add);
-  EXPECT_EQ(o.key_or_group(), "db");
-  EXPECT_EQ(*o.package(), "backup");
-  EXPECT_EQ(parse_override("++a.b=1").kind, Override::Kind::ForceAdd);
-  Override d = parse_override("~a.b");
-  EXPECT_EQ(d.kind, Override::Kind::Delete);
-  EXPECT_FALSE(d.value);
-  EXPECT_TRUE(parse_override("hydra.run.dir=x").is_hydra());
-  EXPECT_TRUE(parse_override("hydra/job_logging=disabled").is_hydra());
-  EXPECT_FALSE(parse_override("hydrant=1").is_hydra());
-  EXPECT_NE(error_of([] { parse_override("foo"); }).find("expected key=value"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_override("=1"); }).find("the key is empty"), std::string::npos);
-  EXPECT_TRUE(is_sweep_value("a,b"));
-  EXPECT_TRUE(is_sweep_value("range(1,3)"));
-  EXPECT_TRUE(is_sweep_value("[1,2],[3]"));
-  EXPECT_FALSE(is_sweep_value("[a,b]"));
-  EXPECT_FALSE(is_sweep_value("{a:1,b:2}"));
-  EXPECT_FALSE(is_sweep_value("'a,b'"));
-  EXPECT_FALSE(is_sweep_value("a\\,b"));
-  EXPECT_FALSE(is_sweep_value("${oc.env:A,b}"));
-}
-
 // ----------------------------------------------------------------------------------- sources
 
 TEST(Sources, DirectoryAndBuiltin) {

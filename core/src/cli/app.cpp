@@ -71,16 +71,18 @@ std::vector<fs::path> plugin_dirs(const CommandLine& cl, const Config& config) {
 }
 
 // -m/--multirun, or hydra.mode: MULTIRUN in the config. A sweep override without either is an error.
-RunMode effective_mode(const CommandLine& cl, const Config& config) {
+RunMode effective_mode(const CommandLine& cl, const std::vector<Override>& overrides, const Config& config) {
   auto node = config.get_child_optional("hydra.mode");
   std::string configured = node && node->data().is_scalar() ? node->data().text() : "";
   if (!configured.empty() && configured != "RUN" && configured != "MULTIRUN")
     throw UserError("hydra.mode must be RUN or MULTIRUN, got '" + configured + "'");
   if (cl.multirun || configured == "MULTIRUN") return RunMode::MULTIRUN;
-  for (const auto& text : cl.overrides) {
-    Override ov = parse_override(text);
-    if (ov.value && is_sweep_value(*ov.value))
-      throw UserError("Override '" + text + "' is a sweep; run with --multirun (-m) to launch one job per value");
+  for (const auto& ov : overrides) {
+    if (ov.is_simple_sweep())
+      throw UserError("Ambiguous value for argument '" + ov.input + "': to use it as a list, use key=[value1,value2]; " +
+                      "to use it as a string, quote the value: key='value1,value2'; to sweep over it, add --multirun " +
+                      "(-m) to your command line");
+    if (ov.is_sweep()) throw UserError("Sweep parameters '" + ov.input + "' requires --multirun (-m)");
   }
   return RunMode::RUN;
 }
@@ -104,6 +106,11 @@ int run(int argc, char** argv, const AppSpec& app) {
   }
   if (cl.run_job) return run_job_process(*cl.run_job, app);
   if (cl.run_job_script) return run_job_script(*cl.run_job_script, app);
+  // Hydra's argument check: a multirun prints nothing, a printout runs nothing.
+  if (cl.multirun && (cl.cfg || cl.info))
+    throw UserError("Only one of --run, --multirun, --cfg, --info and --shell_completion can be specified");
+  // Every override parsed before anything composes: a malformed one fails first, as in Hydra.
+  const std::vector<Override> overrides = parse_overrides(cl.overrides);
   register_launcher_configs();
   const auto now = std::chrono::system_clock::now();
   const bool show_only = cl.cfg || cl.help || cl.hydra_help || cl.info;
@@ -122,7 +129,7 @@ int run(int argc, char** argv, const AppSpec& app) {
   if (cl.experimental_rerun) rerun = load_rerun(*cl.experimental_rerun, cl.overrides, cl.multirun);
   if (rerun) request.config_name = rerun->config_name;
   ComposedConfig composed = rerun ? rerun->composed : compose(request);
-  const RunMode mode = effective_mode(cl, composed.config);
+  const RunMode mode = effective_mode(cl, overrides, composed.config);
   record_run_mode(composed, mode);
   request.mode = mode;
 
@@ -142,7 +149,7 @@ int run(int argc, char** argv, const AppSpec& app) {
                             get_or<bool>(composed.config, "hydra.strict_callbacks", false));
 
   if (mode == RunMode::MULTIRUN) {
-    MultirunRequest multirun{request, composed, app.task, now, registry.search_path().dirs};
+    MultirunRequest multirun{request, overrides, composed, app.task, now, registry.search_path().dirs};
     // Every job composes before anything runs; then the launcher, then the sweep.
     PlannedSweep sweep = plan_jobs(multirun);
     LauncherHandle launcher = create_launcher(composed.config, registry);

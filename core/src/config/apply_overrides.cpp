@@ -1,7 +1,6 @@
 #include "config/apply_overrides.hpp"
 
 #include "config/tree.hpp"
-#include "config/yaml_io.hpp"
 #include "util/errors.hpp"
 
 #include <iterator>
@@ -46,11 +45,12 @@ void apply_key_override(Config& root, const Override& ov) {
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) parent_key = join_key(parent_key, parts[i]);
   const std::string& leaf = parts.back();
   Config* node = find_node(root, key);
-  auto value_of = [&] { return parse_override_value(*ov.value, "Override '" + ov.input + "'"); };
+  auto value_of = [&] { return ov.config_value(); };
   switch (ov.kind) {
     case Override::Kind::Delete: {
       if (!node) throw UserError("Could not delete from config. '" + key + "' does not exist.");
-      if (ov.value) {
+      // Hydra: `~key=null` (how a sweep writes `~key` back) deletes whatever the value is.
+      if (ov.value && ov.element().type != Element::Type::Null) {
         Config expected = value_of();
         if (!same_tree(*node, expected))
           throw UserError("Could not delete from config. The value of '" + key + "' is " + inline_text(*node) +
@@ -95,7 +95,7 @@ AppliedOverrides apply_key_overrides(Config& root, const std::vector<std::string
   AppliedOverrides applied;
   for (const auto& text : overrides) {
     Override ov = parse_override(text);
-    if (ov.value && is_sweep_value(*ov.value))
+    if (ov.is_sweep())
       throw UserError("Override '" + text + "' is a sweep; " + context +
                       " runs one job. To pass it as one value, quote it (" + ov.key + "='" + *ov.value +
                       "') or use a list (" + ov.key + "=[" + *ov.value + "])");

@@ -388,7 +388,7 @@ void Composer::classify_overrides() {
     all_overrides_.push_back(ov);
     std::string name = ov.key_or_group();
     bool group = name.find('/') != std::string::npos || is_group(name);
-    if (ov.value && is_sweep_value(*ov.value)) {
+    if (ov.is_sweep()) {
       if (req_.mode == RunMode::RUN)
         throw UserError("Ambiguous value for argument '" + text + "': a sweep needs --multirun (-m). " +
                         "To use it as a list, use " + ov.key + "=[" + *ov.value + "]; as a string, quote it: " +
@@ -410,7 +410,7 @@ void Composer::classify_overrides() {
     choice.from_cli = true;
     choice.input = text;
     if (ov.value) {
-      Config value = parse_override_value(*ov.value, "Override '" + text + "'");
+      Config value = ov.config_value();
       if (value.data().kind() == NodeKind::Sequence) {
         choice.multi = true;
         for (const auto& [k, item] : value) {
@@ -829,10 +829,11 @@ void Composer::add_searchpath(const std::shared_ptr<LoadedFile>& primary) {
   std::string provider = "hydra.searchpath in main";
   std::string where = primary ? primary->origin : std::string();
   for (const auto& text : req_.overrides) {
+    if (text.find("hydra.searchpath") == std::string::npos) continue;  // parsed once, in classify_overrides
     Override ov = parse_override(text);
     if (ov.key != "hydra.searchpath" || !ov.value || ov.kind == Override::Kind::Delete) continue;
-    if (is_sweep_value(*ov.value)) continue;  // reported with the other overrides
-    list = parse_override_value(*ov.value, "Override '" + text + "'");
+    if (ov.is_sweep()) continue;  // reported with the other overrides
+    list = ov.config_value();
     provider = "hydra.searchpath in command-line";
     where = "override '" + text + "'";
     break;

@@ -1,9 +1,157 @@
 #include "config/overrides.hpp"
 
-#include "util/errors.hpp"
 #include "util/strings.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
 namespace hydra::internal {
+
+Element Element::null() {
+  Element e;
+  e.type = Type::Null;
+  e.text = "null";
+  return e;
+}
+
+Element Element::boolean(bool b) {
+  Element e;
+  e.type = Type::Bool;
+  e.text = b ? "true" : "false";
+  e.number = b ? 1 : 0;
+  return e;
+}
+
+Element Element::integer(long long v) {
+  Element e;
+  e.type = Type::Int;
+  e.text = std::to_string(v);
+  e.number = static_cast<double>(v);
+  return e;
+}
+
+Element Element::floating(double v) {
+  Element e;
+  e.type = Type::Float;
+  e.text = python_float_text(v);
+  e.number = v;
+  return e;
+}
+
+Element Element::string(std::string s) {
+  Element e;
+  e.type = Type::String;
+  e.text = std::move(s);
+  return e;
+}
+
+std::string python_float_text(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  // Shortest round-trip digits, laid out as Python's repr: positional for exponents -4..15.
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string sci(buf, res.ptr);  // "-1.2345e+02"
+  const bool negative = sci[0] == '-';
+  if (negative) sci.erase(0, 1);
+  const auto e = sci.find('e');
+  const int exponent = std::atoi(sci.c_str() + e + 1);
+  std::string digits = sci.substr(0, e);
+  if (digits.size() > 1) digits.erase(1, 1);  // drop the '.'
+  std::string out;
+  if (exponent >= -4 && exponent < 16) {
+    if (exponent < 0) {
+      out = "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+    } else if (static_cast<std::size_t>(exponent) + 1 >= digits.size()) {
+      out = digits + std::string(static_cast<std::size_t>(exponent) + 1 - digits.size(), '0') + ".0";
+    } else {
+      out = digits.substr(0, static_cast<std::size_t>(exponent) + 1) + "." + digits.substr(static_cast<std::size_t>(exponent) + 1);
+    }
+  } else {
+    out = digits.substr(0, 1) + (digits.size() > 1 ? "." + digits.substr(1) : "") + "e" + (exponent < 0 ? "-" : "+") +
+          (std::abs(exponent) < 10 ? "0" : "") + std::to_string(std::abs(exponent));
+  }
+  return negative ? "-" + out : out;
+}
+
+namespace {
+
+// Hydra's escape_special_characters: a backslash before each character the grammar gives a meaning.
+std::string escaped(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (std::string_view("\\()[]{}:=, \t").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// QuotedString.with_quotes: the quote escaped, and backslashes before a quote doubled.
+std::string with_quotes(const std::string& text, char q) {
+  std::string out(1, q);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '\\') {
+      std::size_t run = text.find_first_not_of('\\', i);
+      std::size_t n = (run == std::string::npos ? text.size() : run) - i;
+      const bool before_quote = run == std::string::npos || text[run] == q;
+      out.append(before_quote ? 2 * n : n, '\\');
+      i += n;
+      continue;
+    }
+    if (text[i] == q) out += '\\';
+    out += text[i++];
+  }
+  return out + q;
+}
+
+}  // namespace
+
+std::string element_text(const Element& e) {
+  switch (e.type) {
+    case Element::Type::Null: return "null";
+    case Element::Type::Quoted: return with_quotes(e.text, e.quote);
+    case Element::Type::String: return escaped(e.text);
+    case Element::Type::Bool: return e.text == "true" ? "True" : "False";  // Python's str(True)
+    case Element::Type::Int:
+    case Element::Type::Float: return e.text;
+    case Element::Type::List: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < e.items.size(); ++i) out += (i ? "," : "") + element_text(e.items[i]);
+      return out + "]";
+    }
+    case Element::Type::Dict: {
+      std::string out = "{";
+      for (std::size_t i = 0; i < e.entries.size(); ++i)
+        out += (i ? "," : "") + element_text(e.entries[i].first) + ":" + element_text(e.entries[i].second);
+      return out + "}";
+    }
+  }
+  return e.text;
+}
+
+Config element_config(const Element& e) {
+  switch (e.type) {
+    case Element::Type::Null: return Config(Value::null());
+    case Element::Type::Bool: return Config(Value::boolean(e.text == "true"));
+    case Element::Type::Int: return Config(Value(NodeKind::Int, e.text));
+    case Element::Type::Float: return Config(Value::floating(e.number));
+    case Element::Type::String:
+    case Element::Type::Quoted: return Config(e.text == "???" ? Value::missing() : Value::string(e.text));
+    case Element::Type::List: {
+      Config seq(Value::sequence());
+      for (const auto& item : e.items) seq.push_back({std::string(), element_config(item)});
+      return seq;
+    }
+    case Element::Type::Dict: {
+      Config map;
+      for (const auto& [key, value] : e.entries) map.push_back({key.text, element_config(value)});
+      return map;
+    }
+  }
+  return Config();
+}
 
 std::string Override::key_or_group() const {
   auto at = key.find('@');
@@ -22,87 +170,16 @@ bool Override::is_hydra() const {
   return k == "hydra" || starts_with(k, "hydra.") || starts_with(k, "hydra/");
 }
 
-Override parse_override(const std::string& text) {
-  Override ov;
-  ov.input = text;
-  std::string_view rest = text;
-  if (starts_with(rest, "++")) {
-    ov.kind = Override::Kind::ForceAdd;
-    rest.remove_prefix(2);
-  } else if (starts_with(rest, "+")) {
-    ov.kind = Override::Kind::Add;
-    rest.remove_prefix(1);
-  } else if (starts_with(rest, "~")) {
-    ov.kind = Override::Kind::Delete;
-    rest.remove_prefix(1);
-  }
-  auto eq = rest.find('=');
-  std::string key(rest.substr(0, eq));
-  while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
-  while (!key.empty() && (key.front() == ' ' || key.front() == '\t')) key.erase(0, 1);
-  if (key.empty())
-    throw UserError("Invalid override '" + text + "': the key is empty. Write key=value (e.g. foo.bar=1)");
-  for (char c : key)
-    if (c == ' ' || c == '\t' || c == '\'' || c == '"' || c == ',' || c == '[' || c == '{')
-      throw UserError("Invalid override '" + text + "': '" + key +
-                      "' is not a valid key. Write key=value (e.g. foo.bar=1)");
-  ov.key = key;
-  if (eq == std::string_view::npos) {
-    if (ov.kind != Override::Kind::Delete)
-      throw UserError("Invalid override '" + text + "': expected key=value (or ~key to delete). Did you mean " +
-                      text + "=<value>?");
-  } else {
-    ov.value = std::string(rest.substr(eq + 1));
-  }
-  return ov;
-}
+Config Override::config_value() const { return element_config(element()); }
 
-bool is_sweep_value(std::string_view value) {
-  std::size_t i = 0;
-  while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
-  static constexpr std::string_view sweep_functions[] = {"choice(", "range(", "interval(", "glob(",
-                                                          "shuffle(", "sort(", "tag("};
-  for (auto fn : sweep_functions)
-    if (starts_with(value.substr(i), fn)) return true;
-  return split_top_level(value.substr(i), ',').size() > 1;
-}
-
-std::vector<std::string> split_top_level(std::string_view text, char sep) {
-  std::vector<std::string> parts;
-  std::string current;
-  int depth = 0;
-  char quote = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quote) {
-      current += c;
-      if (c == '\\' && i + 1 < text.size()) {
-        current += text[++i];
-      } else if (c == quote) {
-        quote = 0;
-      }
-      continue;
-    }
-    if (c == '\\' && i + 1 < text.size()) {
-      current += c;
-      current += text[++i];
-      continue;
-    }
-    if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (c == '[' || c == '{' || c == '(') {
-      ++depth;
-    } else if ((c == ']' || c == '}' || c == ')') && depth > 0) {
-      --depth;
-    } else if (c == sep && depth == 0) {
-      parts.push_back(trim(current));
-      current.clear();
-      continue;
-    }
-    current += c;
+std::string Override::key_element() const {
+  switch (kind) {
+    case Kind::Add: return "+" + key;
+    case Kind::ForceAdd: return "++" + key;
+    case Kind::Delete: return "~" + key;
+    case Kind::Change: break;
   }
-  parts.push_back(trim(current));
-  return parts;
+  return key;
 }
 
 }  // namespace hydra::internal

@@ -15,8 +15,4 @@ Config parse_yaml(const std::string& text, const std::string& source);
 
 Config load_yaml_file(const std::filesystem::path& path);
 
-// Parses one override value as Hydra types it on the command line (`1` int, `'1'` string,
-// `[a,b]` list, `{a:1}` dict, `null`).
-Config parse_override_value(const std::string& text, const std::string& source);
-
 }  // namespace hydra::internal

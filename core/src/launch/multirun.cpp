@@ -247,7 +247,7 @@ std::string compose_shape(const Config& base, const std::set<std::string>& group
                         : ov.kind == Override::Kind::ForceAdd ? !existing || scalar_there
                                                               : scalar_there;
       if (fits) {
-        const Config value = parse_override_value(*ov.value, "Override '" + text + "'");
+        const Config value = ov.config_value();
         if (value.data().is_scalar() || value.data().kind() == NodeKind::Null) kind = value.data().kind();
       }
     }
@@ -268,12 +268,17 @@ PlannedSweep plan_jobs(const MultirunRequest& request) {
   };
   const Config params = request.base.config.get_child("hydra.sweeper.params", make_null());
   PlannedSweep sweep;
-  sweep.overrides = plan_sweep(request.compose.overrides, params, group_options);
+  sweep.overrides = plan_sweep(request.overrides, params, group_options);
   std::set<std::string> group_names;
   for (const auto& [name, options] : groups) group_names.insert(name);
   // Jobs whose overrides differ only in plain scalar values compose alike: one compose per
   // shape validates them all (a 10,000-job range sweep composes once here, not 10,000 times).
   std::unordered_set<std::string> composed_shapes;
+  // Position i of every job's list is the same slot (one key), so which ones are Hydra's is
+  // read once, from the first job.
+  std::vector<bool> hydra_slot;
+  if (!sweep.overrides.empty())
+    for (const auto& text : sweep.overrides.front()) hydra_slot.push_back(parse_override(text).is_hydra());
   for (std::size_t n = 0; n < sweep.overrides.size(); ++n) {
     const std::vector<std::string>& overrides = sweep.overrides[n];
     try {
@@ -285,8 +290,8 @@ PlannedSweep plan_jobs(const MultirunRequest& request) {
     JobRequest job;
     job.num = static_cast<int>(n);
     job.id = std::to_string(n);
-    for (const auto& text : overrides)
-      if (!parse_override(text).is_hydra()) job.overrides.push_back(text);  // as compose's task_overrides
+    for (std::size_t i = 0; i < overrides.size(); ++i)
+      if (!hydra_slot[i]) job.overrides.push_back(overrides[i]);  // as compose's task_overrides
     sweep.jobs.push_back(std::move(job));
   }
   batch_size(request.base.config, sweep.jobs.size());  // a bad value must not leave a sweep dir behind

@@ -5,6 +5,7 @@
 
 #include "callbacks/callback_chain.hpp"
 #include "config/compose.hpp"
+#include "config/overrides.hpp"
 #include "plugin/plugin_registry.hpp"
 
 #include <hydra/callback.hpp>
@@ -16,6 +17,7 @@ namespace hydra::internal {
 
 struct MultirunRequest {
   ComposeRequest compose;  // the base request: overrides as typed (sweeps included), mode MULTIRUN
+  std::vector<Override> overrides;  // compose.overrides, parsed
   ComposedConfig base;     // composed from it (sweeps left out)
   TaskFunction task;
   std::chrono::system_clock::time_point now;

@@ -1,53 +1,57 @@
 #include "launch/sweep_plan.hpp"
 
-#include "config/overrides.hpp"
 #include "util/errors.hpp"
 
-#include <set>
+#include <unordered_map>
 
 namespace hydra::internal {
 namespace {
 
-// One position of the job override list: a fixed override, or a sweep axis.
+// One slot of the job override list: the job overrides it can take, in order.
 struct Slot {
-  std::string fixed;
-  std::optional<SweepAxis> axis;
+  std::string key_element;
+  std::vector<std::string> overrides;
 };
+
+void add_to_slots(const Override& ov, const GroupOptions& group_options, std::vector<Slot>& slots,
+                  std::unordered_map<std::string, std::size_t>& slot_of) {
+  Slot slot{ov.key_element(), {}};
+  if (ov.is_sweep()) {
+    SweepAxis axis = enumerate_sweep(ov, group_options);
+    slot.overrides.reserve(axis.values.size());
+    for (std::size_t i = 0; i < axis.values.size(); ++i) slot.overrides.push_back(axis.job_override(i));
+  } else if (ov.is_hydra()) {
+    slot.overrides.push_back(ov.input);  // Hydra's sweeper never sees these: they stay as typed
+  } else {
+    const Element none = Element::null();  // "~key" runs as "~key=null", which deletes alike
+    const Element& value = std::holds_alternative<Element>(ov.parsed) ? ov.element() : none;
+    slot.overrides.push_back(slot.key_element + "=" + element_text(value));
+  }
+  auto [it, added] = slot_of.emplace(slot.key_element, slots.size());
+  if (added) slots.push_back(std::move(slot));
+  else slots[it->second] = std::move(slot);
+}
 
 }  // namespace
 
-std::vector<std::vector<std::string>> plan_sweep(const std::vector<std::string>& overrides,
-                                                 const Config& sweeper_params, const GroupOptions& group_options) {
+std::vector<std::vector<std::string>> plan_sweep(const std::vector<Override>& overrides, const Config& sweeper_params,
+                                                 const GroupOptions& group_options) {
   std::vector<Slot> slots;
-  std::set<std::string> keys_set;
-  for (const auto& text : overrides) {
-    Override ov = parse_override(text);
-    keys_set.insert(ov.key_or_group());
-    if (ov.value && is_sweep_value(*ov.value))
-      slots.push_back({"", parse_sweep(ov, group_options)});
-    else
-      slots.push_back({text, std::nullopt});
-  }
+  std::unordered_map<std::string, std::size_t> slot_of;
   if (sweeper_params.data().kind() == NodeKind::Map) {
     for (const auto& [key, value] : sweeper_params) {
-      if (keys_set.count(key)) continue;  // the command line wins
       if (!value.data().is_scalar())
         throw UserError("hydra.sweeper.params." + key + " must be a sweep written as a string (e.g. 'a,b' or 'range(0,3)')");
-      std::string text = key + "=" + value.data().text();
-      Override ov = parse_override(text);
-      if (is_sweep_value(*ov.value))
-        slots.push_back({"", parse_sweep(ov, group_options)});
-      else
-        slots.push_back({text, std::nullopt});
+      add_to_slots(parse_override(key + "=" + value.data().text()), group_options, slots, slot_of);
     }
   } else if (sweeper_params.data().kind() != NodeKind::Null) {
     throw UserError("hydra.sweeper.params must be a map of key: sweep");
   }
+  for (const auto& ov : overrides) add_to_slots(ov, group_options, slots, slot_of);
 
   std::size_t total = 1;
   for (const auto& slot : slots) {
-    if (!slot.axis) continue;
-    total *= slot.axis->values.size();
+    total *= slot.overrides.size();
     if (total > 10'000'000) throw UserError("The sweep has more than 10 million jobs; split it up");
   }
   std::vector<std::vector<std::string>> jobs;
@@ -56,13 +60,11 @@ std::vector<std::vector<std::string>> plan_sweep(const std::vector<std::string>&
   for (std::size_t n = 0; n < total; ++n) {
     std::vector<std::string> job;
     job.reserve(slots.size());
-    for (std::size_t i = 0; i < slots.size(); ++i)
-      job.push_back(slots[i].axis ? slots[i].axis->job_override(index[i]) : slots[i].fixed);
+    for (std::size_t i = 0; i < slots.size(); ++i) job.push_back(slots[i].overrides[index[i]]);
     jobs.push_back(std::move(job));
-    // Advance like an odometer: the last axis varies fastest.
+    // Advance like an odometer: the last slot varies fastest.
     for (std::size_t i = slots.size(); i-- > 0;) {
-      if (!slots[i].axis) continue;
-      if (++index[i] < slots[i].axis->values.size()) break;
+      if (++index[i] < slots[i].overrides.size()) break;
       index[i] = 0;
     }
   }

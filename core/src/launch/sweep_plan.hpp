@@ -1,5 +1,7 @@
-// The basic sweeper: the cartesian product of the sweep overrides, in the order given (the
-// first varies slowest, like itertools.product), plus hydra.sweeper.params.
+// The basic sweeper (Hydra's BasicSweeper.split_arguments): hydra.sweeper.params, then the
+// command line's overrides, one slot per key (a later override of the same key replaces the
+// value in the first one's slot); the jobs are the cartesian product of the slots, the first
+// varying slowest, like itertools.product.
 #pragma once
 
 #include "config/sweep.hpp"
@@ -11,10 +13,10 @@
 
 namespace hydra::internal {
 
-// Every job's override list: the command line's overrides with each sweep replaced by one of
-// its values, then hydra.sweeper.params (`key: a,b`) for keys the command line does not set.
-// Throws UserError for a malformed sweep.
-std::vector<std::vector<std::string>> plan_sweep(const std::vector<std::string>& overrides,
-                                                 const Config& sweeper_params, const GroupOptions& group_options);
+// Every job's override list, one override per slot in the same order in every job, each written
+// back as Hydra writes it (`x=int(3.5)` runs as `x=3`; hydra.* overrides stay as typed). Throws
+// UserError for a sweep the basic sweeper cannot run.
+std::vector<std::vector<std::string>> plan_sweep(const std::vector<Override>& overrides, const Config& sweeper_params,
+                                                 const GroupOptions& group_options);
 
 }  // namespace hydra::internal
