@@ -90,10 +90,11 @@ std::string resolved_template(const Config& config, const std::string& key, cons
   auto node = config.get_child_optional(key);
   const std::string group = key.substr(0, key.rfind('.'));
   if (!node || node->data().kind() != NodeKind::String)
-    throw UserError(key + " is " + (node ? "not a string" : "not set") + "; the " + group +
-                    " option in use must set `template` to the help text (see hydra/" + group.substr(6) +
-                    "/default)");
-  return resolve(config, *node, key, options).data().text();
+    throw UserError(key + " is " + (node ? "not a string" : "not set") + "; the hydra/" + group.substr(6) +
+                    " option in use must set `template` to the help text (as hydra/" + group.substr(6) +
+                    "/default does)");
+  // Strict, as OmegaConf reads it: an interpolation that does not resolve is an error.
+  return resolve(config, *node, key, ResolveOptions{options.now, true}).data().text();
 }
 
 int print_cfg(const CommandLine& cl, const Config& config, const ResolveOptions& options) {
