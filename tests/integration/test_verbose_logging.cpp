@@ -114,3 +114,16 @@ TEST(HydraLoggingHydraDebug, WritesHydrasDebugLinesToAFileInTheLaunchDir) {
   EXPECT_TRUE(has(debug_log, "][hydra][DEBUG] - Defaults Tree\n")) << debug_log;
   EXPECT_FALSE(has(debug_log, "plugin_app][")) << debug_log;
 }
+
+TEST(HydraLoggingHydraDebug, ASweepKeepsTheDumpWhenItSwitchesBackAndItsJobProcessesAppend) {
+  // mode: w starts the file once per run: not again when the sweep returns to HYDRA logging after
+  // each job, nor in the process launcher's job processes.
+  ScratchDir dir;
+  ProcessResult r = run_process({PLUGIN_APP, "-m", "epochs=1,2", "hydra/launcher=process",
+                                 "hydra/hydra_logging=hydra_debug", "hydra.sweep.dir=sweep"},
+                                dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string debug_log = read_text(dir.path() / "hydra-plugin_app.log");
+  EXPECT_TRUE(has(debug_log, "][hydra][DEBUG] - Defaults Tree\n")) << debug_log;
+  EXPECT_TRUE(has(debug_log, "][hydra][INFO] - Launching 2 jobs locally")) << debug_log;
+}

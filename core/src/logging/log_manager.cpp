@@ -302,7 +302,9 @@ LogManager::Setup LogManager::build(const Config& logging, const Config& verbose
         sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     } else if (cls == "logging.FileHandler") {
       std::filesystem::path file = get<std::string>(logging, prefix + ".filename");
-      sink = open_file_sink(file, get_or<std::string>(logging, prefix + ".mode", "a") == "w");
+      // `mode: w` starts the file afresh once per process, not at every switch back (a sweep's).
+      const bool truncate = get_or<std::string>(logging, prefix + ".mode", "a") == "w";
+      sink = open_file_sink(file, truncate && started_files_.insert(std::filesystem::absolute(file)).second);
       if (job && file_out) *file_out = file;
     } else {
       throw UserError("Logging handler '" + handler + "' has class '" + cls +

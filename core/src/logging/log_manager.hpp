@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,6 +61,7 @@ class LogManager {
 
   std::shared_ptr<NamedLevelSink> dist_;
   Setup current_;  // what `root: null` keeps; before any setup, Python's unconfigured logging
+  std::set<std::filesystem::path> started_files_;  // log files opened with `mode: w` so far
 };
 
 // Python's logging.dictConfig levels on one shared dist sink: a message passes if its level
