@@ -20,7 +20,10 @@ class JobTimerCallback : public hydra::Callback {
   void on_multirun_start(const hydra::Config& config, const hydra::RunInfo& run) override {
     on_run_start(config, run);
   }
-  void on_job_start(const hydra::Config&, const hydra::TaskFunction&) override { job_started_ = Clock::now(); }
+  void on_job_start(const hydra::Config&, const hydra::TaskFunction&) override {
+    log_->debug("{} starting", label_);  // with hydra.verbose naming hydra_examples.timer (or true)
+    job_started_ = Clock::now();
+  }
   void on_job_end(const hydra::Config&, const hydra::JobReturn& job_return) override {
     log_->info("{} {} took {:.3f} ms", label_, hydra::to_string(job_return.status),
                std::chrono::duration<double, std::milli>(Clock::now() - job_started_).count());

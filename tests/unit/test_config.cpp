@@ -179,14 +179,16 @@ TEST(Sources, DirectoryAndBuiltin) {
   EXPECT_FALSE(dir.read("db/oracle.yaml"));
   EXPECT_FALSE(dir.read("../compose/conf/config.yaml"));
   auto builtin = ConfigSource::builtin();
-  EXPECT_EQ(builtin.group_options("hydra/job_logging"), (std::vector<std::string>{"default", "disabled"}));
-  EXPECT_EQ(builtin.group_options("hydra/hydra_logging"), (std::vector<std::string>{"default", "disabled"}));
+  EXPECT_EQ(builtin.group_options("hydra/job_logging"),
+            (std::vector<std::string>{"default", "disabled", "none", "stdout"}));
+  EXPECT_EQ(builtin.group_options("hydra/hydra_logging"),
+            (std::vector<std::string>{"default", "disabled", "hydra_debug", "none"}));
   EXPECT_TRUE(builtin.is_group("hydra/launcher"));
   EXPECT_EQ(builtin.describe(), "pkg://hydra.conf");
   auto groups = list_config_groups({dir});
   bool found = false;
   for (const auto& [g, opts] : groups)
-    if (g == "hydra/job_logging") found = opts == std::vector<std::string>{"default", "disabled"};
+    if (g == "hydra/job_logging") found = opts == std::vector<std::string>{"default", "disabled", "none", "stdout"};
   EXPECT_TRUE(found);
 }
 
@@ -288,8 +290,9 @@ TEST(Compose, HydraNodeDefaults) {
   EXPECT_EQ(c.get<std::string>("hydra.output_subdir"), ".hydra");
   EXPECT_EQ(c.get<std::string>("hydra.help.template").substr(0, 22), "${hydra.help.header}\n=");
   EXPECT_EQ(yaml_at(c, "hydra.runtime.choices"),
-            "hydra/launcher: basic\nhydra/sweeper: basic\nhydra/hydra_logging: default\n"
-            "hydra/job_logging: default\nhydra/callbacks:\n- my_callback\n");
+            "hydra/output: default\nhydra/launcher: basic\nhydra/sweeper: basic\nhydra/help: default\n"
+            "hydra/hydra_help: default\nhydra/hydra_logging: default\nhydra/job_logging: default\n"
+            "hydra/callbacks:\n- my_callback\nhydra/env: default\n");
   EXPECT_EQ(keys(c.get_child("hydra")),
             (std::vector<std::string>{"run", "sweep", "launcher", "sweeper", "help", "hydra_help", "hydra_logging",
                                       "job_logging", "env", "mode", "searchpath", "callbacks", "strict_callbacks",
@@ -305,11 +308,11 @@ TEST(Compose, HydraNodeDefaults) {
 
 TEST(Compose, LoggingDisabledGroup) {
   auto out = run("seed", "config", {"hydra/job_logging=disabled"});
-  EXPECT_EQ(yaml_at(out.config, "hydra.job_logging"), "version: 1\ndisable_existing_loggers: true\ndisabled: true\n");
+  EXPECT_EQ(yaml_at(out.config, "hydra.job_logging"), "version: 1\nroot:\n  level: ERROR\ndisable_existing_loggers: true\n");
   EXPECT_EQ(yaml_at(out.config, "hydra.runtime.choices.hydra/job_logging"), "disabled\n");
   EXPECT_EQ(out.hydra_overrides, (std::vector<std::string>{"hydra/job_logging=disabled"}));
   auto out2 = run("compose", "with_override");
-  EXPECT_EQ(out2.config.get<bool>("hydra.job_logging.disabled"), true);
+  EXPECT_EQ(out2.config.get<bool>("hydra.job_logging.disable_existing_loggers"), true);
   EXPECT_EQ(out2.config.get<std::string>("db.driver"), "postgres");
   EXPECT_EQ(out2.config.get<std::string>("hydra.hydra_logging.root.level"), "INFO");
   // The command line beats an `override` entry.
@@ -330,8 +333,9 @@ TEST(Compose, DefaultsListForms) {
   EXPECT_EQ(c.get<int>("other_key"), 5);
   EXPECT_EQ(keys(without_hydra(c)), (std::vector<std::string>{"db", "srv", "other_key", "foo", "num", "s", "nested"}));
   EXPECT_EQ(yaml_at(c, "hydra.runtime.choices"),
-            "db: mysql\nserver@srv: apache\nserver/db: sqlite\nhydra/launcher: basic\nhydra/sweeper: basic\n"
-            "hydra/hydra_logging: default\nhydra/job_logging: default\n");
+            "db: mysql\nserver@srv: apache\nserver/db: sqlite\nhydra/output: default\nhydra/launcher: basic\n"
+            "hydra/sweeper: basic\nhydra/help: default\nhydra/hydra_help: default\nhydra/hydra_logging: default\n"
+            "hydra/job_logging: default\nhydra/callbacks: null\nhydra/env: default\n");
 }
 
 TEST(Compose, SelfPosition) {

@@ -140,7 +140,9 @@ int run(int argc, char** argv, const AppSpec& app) {
   // Before anything else can log: the HYDRA format on the console.
   LogManager::instance().use_hydra_logging(
       resolve(composed.config, composed.config.get_child("hydra.hydra_logging"), "hydra.hydra_logging",
-              ResolveOptions{now, false}));
+              ResolveOptions{now, false}),
+      composed.config.get_child("hydra.verbose", Config()));
+  log_debug_info(composed, search_path);
   if (rerun) warn_experimental_rerun(*rerun);
 
   PluginRegistry registry(std::move(search_path), app.name);

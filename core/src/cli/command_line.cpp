@@ -41,14 +41,14 @@ const std::vector<Flag>& flags() {
       {"--multirun", "-m", Arity::none, "Run multiple jobs with the configured launcher and sweeper",
        [](CommandLine& c, const std::string&) { c.multirun = true; }},
       {"--config-path", "-cp", Arity::one,
-       "Overrides the config_path specified in HYDRA_MAIN(). The config_path is absolute or relative to the "
-       "executable's dir",
+       "Overrides the config_path specified in HYDRA_MAIN().\n"
+       "                    The config_path is absolute or relative to the executable's dir",
        [](CommandLine& c, const std::string& v) { c.config_path = v; }},
       {"--config-name", "-cn", Arity::one, "Overrides the config_name specified in HYDRA_MAIN()",
        [](CommandLine& c, const std::string& v) { c.config_name = v; }},
       {"--config-dir", "-cd", Arity::one, "Adds an additional config dir to the config search path",
        [](CommandLine& c, const std::string& v) { c.config_dirs.push_back(v); }},
-      {"--experimental-rerun", "", Arity::one, "Rerun a job from a previous config pickle",
+      {"--experimental-rerun", "", Arity::one, "Rerun a job from its saved config (its job dir, or a file of its .hydra dir)",
        [](CommandLine& c, const std::string& v) { c.experimental_rerun = v; }},
       {"--info", "-i", Arity::optional_one,
        "Print Hydra information [all|config|defaults|defaults-tree|plugins|searchpath]",
@@ -142,7 +142,7 @@ std::string flags_help() {
     if (!flag.short_name.empty()) names += "," + std::string(flag.short_name);
     out += names + " : " + std::string(flag.help) + "\n";
   }
-  out += "Overrides : Any key=value arguments to override config values (use dots for.nested=overrides)\n";
+  out += "Overrides : Any key=value arguments to override config values (use dots for.nested=overrides)";
   return out;
 }
 

@@ -3,43 +3,98 @@
 #include "config/interpolation.hpp"
 #include "plugin/plugin_inventory.hpp"
 #include "job/job_runner.hpp"
+#include "logging/log_manager.hpp"
 #include "util/errors.hpp"
 #include "util/strings.hpp"
 
+#include <hydra/logging.hpp>
+
+#include <cctype>
 #include <iostream>
+#include <sstream>
+#include <map>
+#include <optional>
 
 namespace hydra::internal {
 namespace {
 
+// --cfg hydra and --hydra-help's $CONFIG: the hydra node without its help templates, as Hydra's
+// get_sanitized_hydra_cfg shows it.
+Config sanitized_hydra_part(const Config& config) {
+  Config hydra_only;
+  Config& hydra = hydra_only.add_child("hydra", config.get_child("hydra"));
+  hydra.erase("help");
+  hydra.erase("hydra_help");
+  return hydra_only;
+}
+
 Config select_part(const Config& config, const std::string& part) {
   if (part == "job") return task_part(config);
-  if (part == "hydra") {
-    Config hydra_only;
-    hydra_only.add_child("hydra", config.get_child("hydra"));
-    return hydra_only;
-  }
+  if (part == "hydra") return sanitized_hydra_part(config);
   return config;
 }
 
-void replace_all(std::string& text, const std::string& from, const std::string& to) {
-  for (std::size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
-    text.replace(pos, from.size(), to);
+// "group: option1, option2\n" for every config group in the search path, sorted: Hydra's own
+// (`hydra` and `hydra/...`) with hydra_groups, the app's otherwise.
+std::string config_groups(const std::vector<ConfigSource>& sources, bool hydra_groups) {
+  std::string out;
+  for (const auto& [group, options] : list_config_groups(sources)) {
+    const bool is_hydra_group = group == "hydra" || starts_with(group, "hydra/");
+    if (is_hydra_group == hydra_groups) out += group + ": " + join(options, ", ") + "\n";
+  }
+  return out;
 }
 
-// "group: option1, option2" for every config group in the search path (Hydra's own groups
-// with hydra_groups, the app's otherwise), sorted.
-std::string config_groups(const std::vector<ConfigSource>& sources, bool hydra_groups) {
-  std::vector<std::string> lines;
-  for (const auto& [group, options] : list_config_groups(sources)) {
-    if (group == "hydra") continue;  // the hydra node itself (hydra/config), not a group to choose from
-    if (starts_with(group, "hydra/") != hydra_groups) continue;
-    lines.push_back(group + ": " + join(options, ", "));
+bool is_identifier_start(char c) { return c == '_' || std::isalpha(static_cast<unsigned char>(c)); }
+bool is_identifier_char(char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); }
+
+// Python's string.Template(template).substitute(values): `$name` and `${name}` are replaced,
+// `$$` is a `$`; an unknown name or any other `$` is an error naming `key` and the line.
+std::string substitute_placeholders(const std::string& text, const std::map<std::string, std::string>& values,
+                                    const std::string& key) {
+  std::string out;
+  std::size_t line = 1;
+  auto fail = [&](const std::string& what) {
+    std::vector<std::string> names;
+    for (const auto& [name, value] : values) names.push_back("$" + name);
+    throw UserError(key + ": " + what + " (line " + std::to_string(line) + " of the template); the template can use " +
+                    join(names, ", ") + ", and $$ for a literal $");
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') ++line;
+    if (text[i] != '$') {
+      out += text[i];
+      continue;
+    }
+    if (i + 1 < text.size() && text[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    const bool braced = i + 1 < text.size() && text[i + 1] == '{';
+    std::size_t begin = i + (braced ? 2 : 1), end = begin;
+    if (end < text.size() && is_identifier_start(text[end]))
+      while (end < text.size() && is_identifier_char(text[end])) ++end;
+    if (end == begin || (braced && (end >= text.size() || text[end] != '}')))
+      fail("a '$' that starts no placeholder");
+    const std::string name = text.substr(begin, end - begin);
+    auto value = values.find(name);
+    if (value == values.end()) fail("unknown placeholder '$" + name + "'");
+    out += value->second;
+    i = braced ? end : end - 1;
   }
-  return join(lines, "\n");
+  return out;
 }
 
 std::string resolved_template(const Config& config, const std::string& key, const ResolveOptions& options) {
-  return resolve(config, config.get_child(key), key, options).data().text();
+  auto node = config.get_child_optional(key);
+  const std::string group = key.substr(0, key.rfind('.'));
+  if (!node || node->data().kind() != NodeKind::String)
+    throw UserError(key + " is " + (node ? "not a string" : "not set") + "; the hydra/" + group.substr(6) +
+                    " option in use must set `template` to the help text (as hydra/" + group.substr(6) +
+                    "/default does)");
+  // Strict, as OmegaConf reads it: an interpolation that does not resolve is an error.
+  return resolve(config, *node, key, ResolveOptions{options.now, true}).data().text();
 }
 
 int print_cfg(const CommandLine& cl, const Config& config, const ResolveOptions& options) {
@@ -60,87 +115,115 @@ int print_cfg(const CommandLine& cl, const Config& config, const ResolveOptions&
 }
 
 // Hydra's section header: the title, then a line of `filler` as long as it.
-void header(const std::string& title, char filler) {
-  std::cout << title << "\n" << std::string(title.size(), filler) << "\n";
+void header(std::ostream& out, const std::string& title, char filler) {
+  out << title << "\n" << std::string(title.size(), filler) << "\n";
 }
 
 // Hydra's boxed table: "| a | b |" rows padded to the widest cell, dashes around.
-void table(const std::vector<std::vector<std::string>>& rows) {
+void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> width(rows.front().size(), 0);
   for (const auto& row : rows)
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
   auto line = [&](const std::vector<std::string>& row) {
-    std::string out = "|";
-    for (std::size_t i = 0; i < row.size(); ++i) out += " " + row[i] + std::string(width[i] - row[i].size(), ' ') + " |";
-    return out;
+    std::string text = "|";
+    for (std::size_t i = 0; i < row.size(); ++i) text += " " + row[i] + std::string(width[i] - row[i].size(), ' ') + " |";
+    return text;
   };
   std::string head = line(rows.front());
-  header(head, '-');
-  for (std::size_t r = 1; r < rows.size(); ++r) std::cout << line(rows[r]) << "\n";
-  std::cout << std::string(head.size(), '-') << "\n";
+  header(out, head, '-');
+  for (std::size_t r = 1; r < rows.size(); ++r) out << line(rows[r]) << "\n";
+  out << std::string(head.size(), '-') << "\n";
 }
 
-void print_search_path(const Config& config) {
-  header("Config search path", '*');
+void print_search_path(std::ostream& out, const Config& config) {
+  header(out, "Config search path", '*');
   std::vector<std::vector<std::string>> rows{{"Provider", "Search path"}};
   if (auto sources = config.get_child_optional("hydra.runtime.config_sources"))
     for (const auto& [k, s] : *sources)
       rows.push_back({s.get<std::string>("provider", ""), s.get<std::string>("schema", "") + "://" +
                                                                s.get<std::string>("path", "")});
-  table(rows);
+  table(out, rows);
 }
 
-void print_defaults_tree(const ComposedConfig& composed) {
-  header("Defaults Tree", '*');
-  for (const auto& line : composed.defaults_tree) std::cout << line << "\n";
+void print_defaults_tree(std::ostream& out, const ComposedConfig& composed) {
+  header(out, "Defaults Tree", '*');
+  for (const auto& line : composed.defaults_tree) out << line << "\n";
 }
 
-void print_defaults_list(const ComposedConfig& composed) {
-  header("Defaults List", '*');
+void print_defaults_list(std::ostream& out, const ComposedConfig& composed) {
+  header(out, "Defaults List", '*');
   std::vector<std::vector<std::string>> rows{{"Config path", "Package", "_self_", "Parent"}};
   for (const auto& row : composed.defaults_list)
     rows.push_back({row.config_path, row.package, row.is_self ? "True" : "False", row.parent});
-  table(rows);
+  table(out, rows);
+}
+
+// --info <what>: plugins, search path, defaults tree and list, the app's config.
+void write_info(std::ostream& out, const std::string& what, const ComposedConfig& composed,
+                const PluginSearchPath& plugin_search_path) {
+  if (what == "all") header(out, "Hydra " HYDRA_VERSION " (hydra-cpp)", '=');
+  // Every dir of the search path, every candidate file with its factories and ABI, or why it was refused.
+  if (what == "all" || what == "plugins") out << describe_plugins(plugin_search_path);
+  if (what == "all" || what == "config" || what == "searchpath") print_search_path(out, composed.config);
+  if (what == "all" || what == "config" || what == "defaults-tree") print_defaults_tree(out, composed);
+  if (what == "all" || what == "config" || what == "defaults") print_defaults_list(out, composed);
+  if (what == "all" || what == "config") {
+    header(out, "Config", '*');
+    out << to_yaml(task_part(composed.config));
+  }
+}
+
+// --help renders hydra.help.template over the app's config; --hydra-help renders
+// hydra.hydra_help.template over the hydra node, composed as Hydra does without the primary config
+// (only the overrides), so a primary's `hydra/hydra_help` choice does not apply to it.
+int print_help(const CommandLine& cl, const ComposedConfig& composed, const ComposeRequest& request,
+               const ResolveOptions& options) {
+  std::optional<ComposedConfig> hydra_only;
+  if (cl.hydra_help) {
+    ComposeRequest without_primary = request;
+    without_primary.config_name.clear();
+    without_primary.mode = RunMode::RUN;
+    hydra_only = compose(without_primary);
+  }
+  const ComposedConfig& source = hydra_only ? *hydra_only : composed;
+  const std::string key = cl.help ? "hydra.help.template" : "hydra.hydra_help.template";
+  const std::string text = resolved_template(source.config, key, options);
+  Config shown = cl.help ? task_part(source.config) : sanitized_hydra_part(source.config);
+  if (cl.help && cl.resolve) shown = resolve(source.config, shown, "", ResolveOptions{options.now, true, true});
+  const std::map<std::string, std::string> values = {
+      {"APP_CONFIG_GROUPS", config_groups(source.sources, false)},
+      {"CONFIG", to_yaml(shown)},
+      {"FLAGS_HELP", flags_help()},
+      {"HYDRA_CONFIG_GROUPS", config_groups(source.sources, true)},
+  };
+  std::cout << substitute_placeholders(text, values, key) << "\n";  // Hydra print()s it
+  return 0;
 }
 
 }  // namespace
 
 int print_requested_info(const CommandLine& cl, const ComposedConfig& composed, const ComposeRequest& request,
                          const PluginSearchPath& plugin_search_path, std::chrono::system_clock::time_point now) {
-  (void)request;
   const Config& config = composed.config;
   ResolveOptions options{now, false};
   if (cl.cfg) return print_cfg(cl, config, options);
-  if (cl.help || cl.hydra_help) {
-    // Hydra's string.Template over the (resolved) template; --resolve resolves $CONFIG too.
-    const std::string key = cl.help ? "hydra.help.template" : "hydra.hydra_help.template";
-    std::string text = resolved_template(config, key, options);
-    Config task = task_part(config);
-    if (cl.resolve) task = resolve(config, task, "", ResolveOptions{now, true, true});
-    replace_all(text, "$APP_CONFIG_GROUPS", config_groups(composed.sources, false));
-    replace_all(text, "$HYDRA_CONFIG_GROUPS", config_groups(composed.sources, true));
-    replace_all(text, "$FLAGS_HELP", flags_help());
-    replace_all(text, "$CONFIG", to_yaml(task));
-    std::cout << text << "\n";  // Hydra print()s it
-    return 0;
-  }
-  // --info
-  const std::string& what = *cl.info;
-  if (what == "all") {
-    header("Hydra " HYDRA_VERSION " (hydra-cpp)", '=');
-  }
-  if (what == "all" || what == "plugins") {
-    // Every dir of the search path, every candidate file with its factories and ABI, or why it was refused.
-    std::cout << describe_plugins(plugin_search_path);
-  }
-  if (what == "all" || what == "config" || what == "searchpath") print_search_path(config);
-  if (what == "all" || what == "config" || what == "defaults-tree") print_defaults_tree(composed);
-  if (what == "all" || what == "config" || what == "defaults") print_defaults_list(composed);
-  if (what == "all" || what == "config") {
-    header("Config", '*');
-    std::cout << to_yaml(task_part(config));
-  }
+  if (cl.help || cl.hydra_help) return print_help(cl, composed, request, options);
+  write_info(std::cout, *cl.info, composed, plugin_search_path);
   return 0;
+}
+
+}  // namespace hydra::internal
+
+namespace hydra::internal {
+
+void log_debug_info(const ComposedConfig& composed, const PluginSearchPath& plugin_search_path) {
+  if (!LogManager::instance().enabled_for("hydra", spdlog::level::debug)) return;
+  std::ostringstream info;
+  write_info(info, "all", composed, plugin_search_path);
+  std::vector<std::string> lines = split(info.str(), '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  auto log = hydra::get_logger("hydra");
+  for (const auto& line : lines) log->debug("{}", line);
 }
 
 }  // namespace hydra::internal

@@ -215,7 +215,9 @@ JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& t
   const bool writes_record = output_subdir && output_subdir->data().is_scalar();
   if (dir_ok) {
     try {
-      ret.log_path = LogManager::instance().use_job_logging(resolved.get_child("hydra.job_logging")).string();
+      ret.log_path = LogManager::instance().use_job_logging(resolved.get_child("hydra.job_logging"),
+                                                              resolved.get_child("hydra.verbose", Config()))
+                         .string();
       if (writes_record) write_hydra_files(output_dir / output_subdir->data().text(), config, spec.task_overrides);
     } catch (const OutputError& e) {
       fail_with_output_error(ret, e);

@@ -153,8 +153,12 @@ std::optional<JobReturn> read_job_return_file(const fs::path& file) {
 
 int run_job_process(const std::string& spec_path, const AppSpec& app) {
   const JobProcessSpec spec = read_job_spec(expand_array_task(spec_path));
-  LogManager::instance().use_hydra_logging(resolve(spec.config, spec.config.get_child("hydra.hydra_logging"),
-                                                   "hydra.hydra_logging", ResolveOptions{spec.now, false}));
+  Config hydra_logging = resolve(spec.config, spec.config.get_child("hydra.hydra_logging"), "hydra.hydra_logging",
+                                 ResolveOptions{spec.now, false});
+  // The launching process opened (and with `mode: w` truncated) the HYDRA log files: append to them.
+  if (auto handlers = hydra_logging.get_child_optional("handlers"))
+    for (auto& [name, handler] : *handlers) handler.erase("mode");
+  LogManager::instance().use_hydra_logging(hydra_logging, spec.config.get_child("hydra.verbose", Config()));
   std::vector<fs::path> dirs(spec.plugin_dirs.begin(), spec.plugin_dirs.end());
   PluginRegistry registry(PluginSearchPath::standard(dirs), app.name);
   CallbackChain callbacks = CallbackChain::create(spec.config.get_child("hydra.callbacks", Config()), registry,

@@ -201,6 +201,7 @@ class MultirunContext final : public LaunchContext {
   void use_sweep_logging() {
     if (!sweep_logging_)
       sweep_logging_ = LogManager::instance().hydra_logging_setup(sweep_config_.get_child("hydra.hydra_logging"),
+                                                                  sweep_config_.get_child("hydra.verbose", Config()),
                                                                   sweep_dir_ / "multirun.log");
     LogManager::instance().use(*sweep_logging_);
   }

@@ -58,16 +58,46 @@ std::unique_ptr<spdlog::formatter> make_formatter(const std::string& python_form
   return formatter;
 }
 
-spdlog::level::level_enum parse_level(const Config& logging) {
-  std::string level = get_or<std::string>(logging, "root.level", "INFO");
+// A Python level name; `where` names the key for the error.
+spdlog::level::level_enum parse_level(std::string level, const std::string& where) {
   std::transform(level.begin(), level.end(), level.begin(), [](unsigned char c) { return std::toupper(c); });
   if (level == "DEBUG" || level == "NOTSET") return spdlog::level::debug;
   if (level == "INFO") return spdlog::level::info;
   if (level == "WARNING" || level == "WARN") return spdlog::level::warn;
   if (level == "ERROR") return spdlog::level::err;
   if (level == "CRITICAL" || level == "FATAL") return spdlog::level::critical;
-  throw UserError("Unknown log level '" + level +
-                  "' in logging config root.level; use DEBUG, INFO, WARNING, ERROR or CRITICAL");
+  throw UserError("Unknown log level '" + level + "' in logging config " + where +
+                  "; use DEBUG, INFO, WARNING, ERROR or CRITICAL");
+}
+
+// `loggers: {name: {level: ...}}` of a logging config (a name may hold dots: one key each).
+void add_logger_levels(const Config& logging, std::map<std::string, spdlog::level::level_enum>& levels) {
+  auto loggers = logging.get_child_optional("loggers");
+  if (!loggers) return;
+  for (const auto& [name, logger] : *loggers) {
+    auto level = logger.find("level");
+    if (level != logger.not_found() && level->second.data().is_scalar())
+      levels[name] = parse_level(level->second.data().text(), "loggers." + name + ".level");
+  }
+}
+
+// hydra.verbose as Hydra's configure_log reads it: true sets the root logger to DEBUG, a name or
+// a list of names sets those loggers to DEBUG (after the logging config's own levels).
+void apply_verbose(const Config& verbose, LogManager::Setup& setup) {
+  const Value& value = verbose.data();
+  auto name_of = [](const Config& node) {
+    if (!node.data().is_scalar() || node.data().kind() == NodeKind::Bool)
+      throw UserError("hydra.verbose must be true, false, a logger name or a list of logger names (e.g. "
+                      "hydra.verbose=[hydra,my_app]); got " + std::string(to_string(node.data().kind())));
+    return node.data().text();
+  };
+  if (value.kind() == NodeKind::Bool) {
+    if (value.text() == "true") setup.level = spdlog::level::debug;
+  } else if (value.kind() == NodeKind::Sequence) {
+    for (const auto& [key, item] : verbose) setup.logger_levels[name_of(item)] = spdlog::level::debug;
+  } else if (value.kind() != NodeKind::Null && !(value.kind() == NodeKind::Map && verbose.empty())) {
+    setup.logger_levels[name_of(verbose)] = spdlog::level::debug;  // absent (an empty node): false
+  }
 }
 
 // The handlers the root logger uses, e.g. [console, file].
@@ -82,6 +112,29 @@ std::vector<std::string> root_handlers(const Config& logging) {
 std::string handler_format(const Config& logging, const std::string& handler) {
   std::string formatter = get_or<std::string>(logging, "handlers." + handler + ".formatter", "simple");
   return get_or<std::string>(logging, "formatters." + formatter + ".format", "%(message)s");
+}
+
+// Python's logging.lastResort: with no handler on the root logger, WARNING and above still go to
+// stderr, message only.
+spdlog::sink_ptr last_resort_sink() {
+  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  sink->set_formatter(make_formatter("%(message)s"));
+  sink->set_level(spdlog::level::warn);
+  return sink;
+}
+
+// Logging never configured (or configured with `root: null` first): root at WARNING, lastResort.
+LogManager::Setup unconfigured() {
+  LogManager::Setup setup;
+  setup.level = spdlog::level::warn;
+  setup.sinks.push_back(last_resort_sink());
+  return setup;
+}
+
+// Python's logging.getLogger(name) hierarchy: "a.b.c" inherits from "a.b", then "a".
+std::string_view parent_logger(std::string_view name) {
+  auto dot = name.rfind('.');
+  return dot == std::string_view::npos ? std::string_view() : name.substr(0, dot);
 }
 
 }  // namespace
@@ -140,84 +193,131 @@ LogManager& LogManager::instance() {
   return manager;
 }
 
-LogManager::LogManager() : dist_(std::make_shared<spdlog::sinks::dist_sink_mt>()) {
+void NamedLevelSink::route(std::vector<spdlog::sink_ptr> sinks, spdlog::level::level_enum root,
+                           std::map<std::string, spdlog::level::level_enum> levels) {
+  set_sinks(std::move(sinks));
+  std::lock_guard<std::mutex> lock(mutex_);
+  root_ = root;
+  levels_ = {levels.begin(), levels.end()};
+}
+
+spdlog::level::level_enum NamedLevelSink::effective_level(std::string_view logger) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return level_of(logger);
+}
+
+spdlog::level::level_enum NamedLevelSink::level_of(std::string_view logger) const {
+  for (std::string_view name = logger; !name.empty(); name = parent_logger(name))
+    if (auto it = levels_.find(name); it != levels_.end()) return it->second;
+  return root_;
+}
+
+void NamedLevelSink::sink_it_(const spdlog::details::log_msg& msg) {
+  // Without named levels every logger is at the root's level already (LogManager::use).
+  if (!levels_.empty() && msg.level < level_of(std::string_view(msg.logger_name.data(), msg.logger_name.size())))
+    return;
+  spdlog::sinks::dist_sink_mt::sink_it_(msg);
+}
+
+LogManager::LogManager() : dist_(std::make_shared<NamedLevelSink>()), current_(unconfigured()) {
   auto root = std::make_shared<spdlog::logger>("", dist_);
   root->set_level(spdlog::level::info);
   root->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(root);
 }
 
-void LogManager::use_hydra_logging(const Config& logging, const std::filesystem::path& also_to) {
-  use(build(logging, false, nullptr, also_to));
+void LogManager::use_hydra_logging(const Config& logging, const Config& verbose, const std::filesystem::path& also_to) {
+  use(build(logging, verbose, false, nullptr, also_to));
 }
 
-LogManager::Setup LogManager::hydra_logging_setup(const Config& logging, const std::filesystem::path& also_to) {
-  return build(logging, false, nullptr, also_to);
+LogManager::Setup LogManager::hydra_logging_setup(const Config& logging, const Config& verbose,
+                                                  const std::filesystem::path& also_to) {
+  return build(logging, verbose, false, nullptr, also_to);
 }
 
-std::filesystem::path LogManager::use_job_logging(const Config& logging) {
+std::filesystem::path LogManager::use_job_logging(const Config& logging, const Config& verbose) {
   std::filesystem::path file;
-  use(build(logging, true, &file));
+  use(build(logging, verbose, true, &file));
   return file;
 }
 
 void LogManager::use(const Setup& setup) {
-  dist_->set_sinks(setup.sinks);
-  const spdlog::level::level_enum level = setup.level;
-  spdlog::apply_all([level](const std::shared_ptr<spdlog::logger>& logger) { logger->set_level(level); });
-  spdlog::default_logger()->set_level(level);
+  // Loggers pass everything their most verbose level allows; the shared sink filters by name.
+  spdlog::level::level_enum floor = setup.level;
+  for (const auto& [name, level] : setup.logger_levels) floor = std::min(floor, level);
+  dist_->route(setup.sinks, setup.level, setup.logger_levels);
+  spdlog::apply_all([floor](const std::shared_ptr<spdlog::logger>& logger) { logger->set_level(floor); });
+  spdlog::default_logger()->set_level(floor);
+  current_ = setup;
+}
+
+bool LogManager::enabled_for(const std::string& name, spdlog::level::level_enum level) const {
+  return level >= dist_->effective_level(name) && !current_.sinks.empty();
 }
 
 void LogManager::flush() { dist_->flush(); }
 
 namespace {
-spdlog::sink_ptr open_file_sink(const std::filesystem::path& file) {
+spdlog::sink_ptr open_file_sink(const std::filesystem::path& file, bool truncate) {
   // Opened once by hand first: spdlog's error text has no errno name (EROFS, ENOSPC...) to look up.
   if (file.has_parent_path()) create_dirs(file.parent_path());
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0644);
   if (fd < 0) throw OutputError("Cannot open the log file " + file.string() + ": " + hydra::describe_errno(errno));
   ::close(fd);
   try {
-    return std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string(), /*truncate=*/false);
+    return std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string(), truncate);
   } catch (const spdlog::spdlog_ex& e) {
     throw OutputError("Cannot open the log file " + file.string() + ": " + e.what());
   }
 }
 }  // namespace
 
-LogManager::Setup LogManager::build(const Config& logging, bool with_file, std::filesystem::path* file_out,
-                                    const std::filesystem::path& extra_file) {
+LogManager::Setup LogManager::build(const Config& logging, const Config& verbose, bool job,
+                                    std::filesystem::path* file_out, const std::filesystem::path& extra_file) {
+  auto root = logging.get_child_optional("root");
+  if (root && root->data().kind() == NodeKind::Null) {  // hydra/*_logging=none: as it is
+    Setup kept = current_;
+    apply_verbose(verbose, kept);
+    return kept;
+  }
   Setup setup;
+  // Every logger exists by the time logging is configured, so disabling the existing ones
+  // silences them all.
+  if (get_or<bool>(logging, "disabled", false) || get_or<bool>(logging, "disable_existing_loggers", false))
+    return setup;
+  setup.level = parse_level(get_or<std::string>(logging, "root.level", "INFO"), "root.level");
+  add_logger_levels(logging, setup.logger_levels);
+  apply_verbose(verbose, setup);
   std::vector<spdlog::sink_ptr>& sinks = setup.sinks;
-  spdlog::level::level_enum& level = setup.level;
-  if (!get_or<bool>(logging, "disabled", false)) {
-    level = parse_level(logging);
-    for (const auto& handler : root_handlers(logging)) {
-      std::string cls = get_or<std::string>(logging, "handlers." + handler + ".class", "");
-      spdlog::sink_ptr sink;
-      if (cls == "logging.StreamHandler") {
-        std::string stream = get_or<std::string>(logging, "handlers." + handler + ".stream", "ext://sys.stderr");
-        if (stream == "ext://sys.stdout")
-          sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
-        else
-          sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-      } else if (cls == "logging.FileHandler") {
-        if (!with_file) continue;
-        std::filesystem::path file = get<std::string>(logging, "handlers." + handler + ".filename");
-        sink = open_file_sink(file);
-        if (file_out) *file_out = file;
-      } else {
-        throw UserError("Logging handler '" + handler + "' has class '" + cls +
-                        "'; supported: logging.StreamHandler, logging.FileHandler");
-      }
-      sink->set_formatter(make_formatter(handler_format(logging, handler)));
-      sinks.push_back(std::move(sink));
+  const std::vector<std::string> handlers = root_handlers(logging);
+  for (const auto& handler : handlers) {
+    const std::string prefix = "handlers." + handler;
+    std::string cls = get_or<std::string>(logging, prefix + ".class", "");
+    spdlog::sink_ptr sink;
+    if (cls == "logging.StreamHandler") {
+      std::string stream = get_or<std::string>(logging, prefix + ".stream", "ext://sys.stderr");
+      if (stream == "ext://sys.stdout")
+        sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+      else
+        sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    } else if (cls == "logging.FileHandler") {
+      std::filesystem::path file = get<std::string>(logging, prefix + ".filename");
+      // `mode: w` starts the file afresh once per process, not at every switch back (a sweep's).
+      const bool truncate = get_or<std::string>(logging, prefix + ".mode", "a") == "w";
+      sink = open_file_sink(file, truncate && started_files_.insert(std::filesystem::absolute(file)).second);
+      if (job && file_out) *file_out = file;
+    } else {
+      throw UserError("Logging handler '" + handler + "' has class '" + cls +
+                      "'; supported: logging.StreamHandler, logging.FileHandler");
     }
-    if (!extra_file.empty() && !root_handlers(logging).empty()) {
-      auto sink = open_file_sink(extra_file);
-      sink->set_formatter(make_formatter(handler_format(logging, root_handlers(logging).front())));
-      sinks.push_back(std::move(sink));
-    }
+    sink->set_formatter(make_formatter(handler_format(logging, handler)));
+    sinks.push_back(std::move(sink));
+  }
+  if (handlers.empty()) sinks.push_back(last_resort_sink());
+  if (!extra_file.empty() && !handlers.empty()) {
+    auto sink = open_file_sink(extra_file, false);
+    sink->set_formatter(make_formatter(handler_format(logging, handlers.front())));
+    sinks.push_back(std::move(sink));
   }
   return setup;
 }

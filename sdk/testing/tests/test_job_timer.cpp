@@ -31,10 +31,12 @@ TEST(JobTimer, TimesEveryJobOfAMultirun) {
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_THAT(r.job_returns, SizeIs(2));
   auto lines = logs.lines();
-  ASSERT_THAT(lines, SizeIs(4));
-  EXPECT_THAT(lines[1], ContainsRegex("COMPLETED took [0-9.]+ ms$"));
-  EXPECT_THAT(lines[2], ContainsRegex("FAILED took [0-9.]+ ms$"));
-  EXPECT_THAT(lines[3], ContainsRegex("run took [0-9.]+ ms$"));
+  ASSERT_THAT(lines, SizeIs(6));  // the capture keeps every level: each job's debug line too
+  EXPECT_THAT(lines[1], ContainsRegex("job starting$"));
+  EXPECT_THAT(lines[2], ContainsRegex("COMPLETED took [0-9.]+ ms$"));
+  EXPECT_THAT(lines[3], ContainsRegex("job starting$"));
+  EXPECT_THAT(lines[4], ContainsRegex("FAILED took [0-9.]+ ms$"));
+  EXPECT_THAT(lines[5], ContainsRegex("run took [0-9.]+ ms$"));
 }
 
 }  // namespace
