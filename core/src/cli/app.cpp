@@ -123,6 +123,8 @@ int run(int argc, char** argv, const AppSpec& app) {
   if (rerun) request.config_name = rerun->config_name;
   ComposedConfig composed = rerun ? rerun->composed : compose(request);
   const RunMode mode = effective_mode(cl, composed.config);
+  // Composed as for a sweep, a mandatory group may have been left `???`: a RUN must choose it.
+  if (mode == RunMode::RUN && composed.missing_choice) throw UserError(*composed.missing_choice);
   record_run_mode(composed, mode);
   request.mode = mode;
 
