@@ -10,6 +10,7 @@
 #include "launch/job_process.hpp"
 #include "launch/launcher_configs.hpp"
 #include "launch/multirun.hpp"
+#include "launch/sweeper.hpp"
 #include "launch/run_mode.hpp"
 #include "launch/rerun.hpp"
 #include "launch/single_run.hpp"
@@ -146,6 +147,7 @@ int run(int argc, char** argv, const AppSpec& app) {
   if (mode == RunMode::MULTIRUN) {
     MultirunRequest multirun{request, composed, app.task, now, registry.search_path().dirs};
     // Every job composes before anything runs; then the launcher, then the sweep.
+    require_basic_sweeper(composed.config);
     PlannedSweep sweep = plan_jobs(multirun);
     LauncherHandle launcher = create_launcher(composed.config, registry);
     return run_multirun(multirun, sweep, callbacks, *launcher);

@@ -110,6 +110,12 @@ struct Element {
   }
 };
 
+// Hydra's other sweepers (optuna, nevergrad, ax) are Python plugins that bring their own
+// hydra/sweeper option. hydra-cpp has none of them, but a config choosing one still composes (so
+// that --cfg shows it): as an empty node the config's hydra.sweeper keys merge into. Launching the
+// sweep then fails with one line naming the missing sweeper (launch/sweeper.hpp).
+constexpr const char* kPluginSweepers = "hydra/sweeper";
+
 Element element_of(const DefaultEntry& entry) {
   Element e;
   e.kind = entry.type == DefaultEntry::Type::Self    ? Element::Kind::Self
@@ -280,6 +286,14 @@ void TreeBuilder::not_found(const Element& node, const Element* parent) const {
   throw UserError(context + ": Could not find '" + node.config_path() + "'" + repo_.options_message(gp, node.name()));
 }
 
+std::shared_ptr<LoadedFile> plugin_sweeper(const Element& node) {
+  static const auto empty = std::make_shared<const Config>(Value::map());
+  auto file = std::make_shared<LoadedFile>();
+  file->tree = empty;
+  file->origin = "<sweeper plugin '" + node.name() + "', not available in hydra-cpp>";
+  return file;
+}
+
 void TreeBuilder::expand(Element& node, const Element* parent, bool is_root_config, bool interpolated) {
   if (!node.file && node.has_name() && !node.is_missing()) node.file = repo_.load(node.config_path() + ".yaml");
   if (node.file) node.header = absolute_header(node.file->header);
@@ -293,6 +307,7 @@ void TreeBuilder::expand(Element& node, const Element* parent, bool is_root_conf
     if (!missing_) missing_ = msg;
     return;
   }
+  if (!node.file && node.kind == Element::Kind::Group && node.group_path() == kPluginSweepers) node.file = plugin_sweeper(node);
   if (!node.file) {
     if (node.optional) {
       node.deleted = true;
