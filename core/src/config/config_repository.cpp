@@ -25,6 +25,9 @@ std::optional<std::string> package_header(std::string_view text) {
     if (line[i] != '#') break;
     ++i;
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    // As Hydra: the header is the leading `# @key value` lines; any other line (a plain comment
+    // too) ends it.
+    if (i == line.size() || line[i] != '@') break;
     if (!starts_with(line.substr(i), "@package")) continue;
     i += 8;
     if (i < line.size() && line[i] != ' ' && line[i] != '\t') continue;

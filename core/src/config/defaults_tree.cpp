@@ -204,7 +204,7 @@ class TreeBuilder {
 };
 
 bool TreeBuilder::delete_if_asked(Element& node) {
-  if (node.kind != Element::Kind::Group) return false;
+  if (deletions_.empty() || node.kind != Element::Kind::Group) return false;
   std::string key = node.override_key();
   for (auto& [k, deletion] : deletions_) {
     if (k != key) continue;
@@ -231,7 +231,7 @@ void TreeBuilder::record_choice(const Element& node, const Element* parent) {
 }
 
 void TreeBuilder::apply_override(Element& e) {
-  if (e.kind != Element::Kind::Group) return;
+  if (overrides_.empty() || e.kind != Element::Kind::Group) return;
   auto it = overrides_.find(e.override_key());
   if (it == overrides_.end()) return;
   ChoiceOverride& o = it->second;
