@@ -10,6 +10,7 @@
 #include "launch/job_process.hpp"
 #include "launch/launcher_configs.hpp"
 #include "launch/multirun.hpp"
+#include "launch/sweeper.hpp"
 #include "launch/run_mode.hpp"
 #include "launch/rerun.hpp"
 #include "launch/single_run.hpp"
@@ -130,6 +131,8 @@ int run(int argc, char** argv, const AppSpec& app) {
   if (rerun) request.config_name = rerun->config_name;
   ComposedConfig composed = rerun ? rerun->composed : compose(request);
   const RunMode mode = effective_mode(cl, overrides, composed.config);
+  // Composed as for a sweep, a mandatory group may have been left `???`: a RUN must choose it.
+  if (mode == RunMode::RUN && composed.missing_choice) throw UserError(*composed.missing_choice);
   record_run_mode(composed, mode);
   request.mode = mode;
 
@@ -153,6 +156,7 @@ int run(int argc, char** argv, const AppSpec& app) {
   if (mode == RunMode::MULTIRUN) {
     MultirunRequest multirun{request, overrides, composed, app.task, now, registry.search_path().dirs};
     // Every job composes before anything runs; then the launcher, then the sweep.
+    require_basic_sweeper(composed.config);
     PlannedSweep sweep = plan_jobs(multirun);
     LauncherHandle launcher = create_launcher(composed.config, registry);
     return run_multirun(multirun, sweep, callbacks, *launcher);

@@ -2,10 +2,12 @@
 #pragma once
 
 #include "config/config_source.hpp"
+#include "config/defaults_tree.hpp"
 
 #include <hydra/config.hpp>
 
 #include <string>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -20,16 +22,9 @@ struct ComposeRequest {
   std::vector<ConfigSource> sources;   // searched in order
   std::filesystem::path cwd;           // hydra.runtime.cwd
   // RUN: a sweep override (`foo=a,b`) is an error. MULTIRUN: sweep overrides are left out of
-  // the composed config (the sweeper applies one value per job) but kept in task_overrides.
+  // the composed config (the sweeper applies one value per job) but kept in task_overrides, and
+  // a mandatory group left `???` is skipped (ComposedConfig::missing_choice).
   RunMode mode = RunMode::RUN;
-};
-
-// One row of Hydra's final defaults list (--info defaults): the configs merged, in merge order.
-struct DefaultsListRow {
-  std::string config_path;  // "db/mysql", "config"
-  std::string package;      // "db", "" for the root
-  bool is_self = false;     // the config's own content, placed by its `_self_`
-  std::string parent;       // config path of the config whose defaults list holds it, "<root>"
 };
 
 struct ComposedConfig {
@@ -39,6 +34,9 @@ struct ComposedConfig {
   std::vector<DefaultsListRow> defaults_list;  // --info defaults
   std::vector<std::string> defaults_tree;      // --info defaults-tree, one line each, indented
   std::vector<ConfigSource> sources;           // the search path used: request.sources, hydra.searchpath, built-in
+  // MULTIRUN composes as Hydra does, skipping a mandatory group left `???` (the sweep may choose
+  // it): the error a RUN reports for it. Whoever finds the run is a RUN after all throws it.
+  std::optional<std::string> missing_choice;
 };
 
 // Throws UserError with a one-line message naming the file/key/override and what to do.
