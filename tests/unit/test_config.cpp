@@ -643,7 +643,7 @@ TEST(Interpolation, LeavesNamingMissingValues) {
     EXPECT_EQ(r.get_child(key).data().as_written(), root.get<std::string>(key)) << key;
   }
   EXPECT_EQ(r.get_child("b").data().unresolved_error(),
-            "Key 'b' cannot be resolved: pre/${m}/${nope}: Interpolation key 'm' is a missing value (???) (at b). "
+            "Key 'b' cannot be resolved: pre/${m}/${nope}: Interpolation key 'm' is a missing value (?\?\?) (at b). "
             "Set it, e.g. on the command line: m=<value>");
   EXPECT_EQ(r.get_child("d").data().kind(), NodeKind::Null);  // ${hydra:...} selects: ??? is null
   // keep_missing (--cfg job --resolve, OmegaConf.resolve): ??? when the first reference is the ???

@@ -570,11 +570,18 @@ class Resolver {
 
   // ---- Resolvers ----
 
+  // The one argument of ${now:fmt} or ${hydra:key} as text, without the grammar where it has
+  // nothing the grammar would change (every run resolves a few of these).
+  std::string text_argument(const std::string& args_text, const std::string& key) {
+    if (args_text.find_first_of(",'\"[]{}\\$") == std::string::npos) return trim(args_text);
+    auto args = arguments(args_text, key);
+    return args.empty() ? std::string() : stringify(args[0], key);
+  }
+
   Config call(const std::string& name, const std::string& args_text, const std::string& key, const std::string& whole) {
-    if (name == "now") return now(arguments(args_text, key), key);
+    if (name == "now") return now(text_argument(args_text, key));
     if (name == "hydra") {
-      auto args = arguments(args_text, key);
-      std::string path = args.empty() ? std::string() : trim(stringify(args[0], key));
+      std::string path = trim(text_argument(args_text, key));
       const Config* target = find_node(root_, path.empty() ? "hydra" : "hydra." + path);
       // OmegaConf.select: a key that is not there, or ???, is null.
       if (!target || target->data().kind() == NodeKind::Missing) return Config(Value::null());
@@ -595,8 +602,7 @@ class Resolver {
     return user_resolver(name, args_text, key, whole);
   }
 
-  Config now(const std::vector<Config>& args, const std::string& key) {
-    std::string format = args.empty() ? std::string() : stringify(args[0], key);
+  Config now(const std::string& format) {
     std::time_t t = std::chrono::system_clock::to_time_t(options_.now);
     std::tm tm{};
     localtime_r(&t, &tm);
@@ -821,13 +827,26 @@ class Resolver {
   int depth_ = 0;
 };
 
+// Scans in place, without splitting into segments: it runs over every string of every config,
+// help templates included.
+void check_string_syntax(const std::string& text, const std::string& key) {
+  for (std::size_t i = text.find("${"); i != std::string::npos; i = text.find("${", i)) {
+    if (i > 0 && text[i - 1] == '\\') {  // \${ is literal
+      i += 2;
+      continue;
+    }
+    std::size_t close = find_close(text, i);
+    if (close == std::string::npos) unterminated(text, key);
+    if (text.find_first_not_of(" \t", i + 2) == close)
+      throw UserError("Empty interpolation '" + text + "' (at " + show(key) + "): write ${a.b} to refer to key a.b");
+    i = close + 1;
+  }
+}
+
 void check_syntax(const Config& node, std::string& key) {
   const Value& v = node.data();
   if (v.kind() == NodeKind::String) {
-    if (!has_interpolation(v.text())) return;
-    for (const auto& segment : split_segments(v.text(), key))
-      if (segment.expr && trim(segment.text).empty())
-        throw UserError("Empty interpolation '" + v.text() + "' (at " + show(key) + "): write ${a.b} to refer to key a.b");
+    check_string_syntax(v.text(), key);
     return;
   }
   if (!v.is_container()) return;

@@ -33,7 +33,8 @@ hydra::Config fail(const hydra::ResolverArgs& args) {
 void task(const hydra::Config& cfg) {
   for (const auto& [index, key] : cfg.get_child("read")) {
     std::string name = hydra::get<std::string>(key, "");
-    std::cout << name << "=" << hydra::get<std::string>(cfg, name) << "\n";
+    std::string value = hydra::get<std::string>(cfg, name);  // read before anything is printed
+    std::cout << name << "=" << value << "\n";
   }
 }
 
