@@ -30,6 +30,8 @@ std::string error_of(const std::function<void()>& fn) {
     fn();
   } catch (const UserError& e) {
     return e.what();
+  } catch (const hydra::ConfigError& e) {  // reading an unresolved value
+    return e.what();
   }
   return "<no error>";
 }
@@ -564,30 +566,43 @@ TEST(Interpolation, Errors) {
             std::string::npos);
   EXPECT_NE(err("a: ${foo:bar}\n").find("Unsupported interpolation type 'foo'"), std::string::npos);
   EXPECT_NE(err("a: ${b\nb: 1\n").find("Unterminated interpolation"), std::string::npos);
-  // Lenient: unresolvable values stay as written.
-  ResolveOptions lenient;
-  lenient.strict = false;
-  Config r = resolve_all(parse_yaml("a: ???\nb: ${a}\nc: x${nope}\n", "t"), lenient);
-  EXPECT_EQ(r.get<std::string>("b"), "${a}");
-  EXPECT_EQ(r.get<std::string>("c"), "x${nope}");
+  // Lazy: an unresolvable value becomes an Unresolved node, printed as written; reading it throws
+  // an error naming the key, the interpolation and the cause.
+  ResolveOptions lazy;
+  lazy.strict = false;
+  Config r = resolve_all(parse_yaml("a: ???\nb: ${a}\nc: x${nope}\n", "t"), lazy);
+  EXPECT_EQ(r.get_child("b").data().as_written(), "${a}");
+  EXPECT_EQ(to_yaml(r), "a: ???\nb: ${a}\nc: x${nope}\n");
+  EXPECT_EQ(error_of([&] { hydra::get<std::string>(r, "c"); }),
+            "Key 'c' cannot be resolved: x${nope}: Interpolation key 'nope' not found (at c)");
+  EXPECT_EQ(error_of([&] { r.get<int>("c"); }),
+            "Key 'c' cannot be resolved: x${nope}: Interpolation key 'nope' not found (at c)");
+  EXPECT_EQ(error_of([&] { hydra::get_or<std::string>(r, "b", "fallback"); }).substr(0, 40),
+            "Key 'b' cannot be resolved: ${a}: Interp");
 }
 
-// Lenient and keep_missing passes keep a leaf naming a ??? value without evaluating it; the result
+// Lazy and keep_missing passes see a leaf naming a ??? value without evaluating it; the result
 // must be what evaluating (and failing) gave.
-TEST(Interpolation, LeavesNamingMissingValuesAreKeptAsWritten) {
+TEST(Interpolation, LeavesNamingMissingValues) {
   const Config root = parse_yaml("m: ???\nsub:\n  m: ???\na: ${m}\nb: pre/${m}/${nope}\nc: ${nope}/${m}\n"
                                  "d: ${hydra:m}\nhydra:\n  m: ???\ne:\n  r: ${.m}\n  m: ???\nf: ${sub.m}\n",
                                  "t");
-  ResolveOptions lenient;
-  lenient.strict = false;
-  Config r = resolve_all(root, lenient);
-  for (const char* key : {"a", "b", "c", "d", "e.r", "f"})
-    EXPECT_EQ(r.get<std::string>(key), root.get<std::string>(key)) << key;
-  // keep_missing (--cfg job --resolve): kept when the first reference is the ??? one; a missing key
-  // before it is still an error.
+  ResolveOptions lazy;
+  lazy.strict = false;
+  Config r = resolve_all(root, lazy);
+  for (const char* key : {"a", "b", "c", "e.r", "f"}) {
+    EXPECT_EQ(r.get_child(key).data().kind(), NodeKind::Unresolved) << key;
+    EXPECT_EQ(r.get_child(key).data().as_written(), root.get<std::string>(key)) << key;
+  }
+  EXPECT_EQ(r.get_child("b").data().unresolved_error(),
+            "Key 'b' cannot be resolved: pre/${m}/${nope}: Interpolation key 'm' is a missing value (?\?\?) (at b). "
+            "Set it, e.g. on the command line: m=<value>");
+  EXPECT_EQ(r.get_child("d").data().kind(), NodeKind::Null);  // ${hydra:...} selects: ??? is null
+  // keep_missing (--cfg job --resolve, OmegaConf.resolve): ??? when the first reference is the ???
+  // one; a missing key before it is still an error.
   ResolveOptions keep;
   keep.keep_missing = true;
-  EXPECT_EQ(resolve(root, root.get_child("b"), "b", keep).data().text(), "pre/${m}/${nope}");
+  EXPECT_EQ(resolve(root, root.get_child("b"), "b", keep).data().kind(), NodeKind::Missing);
   EXPECT_EQ(error_of([&] { resolve(root, root.get_child("c"), "c", keep); }), "Interpolation key 'nope' not found (at c)");
 }
 
@@ -598,5 +613,5 @@ TEST(Interpolation, ComposedHydraNode) {
   Config r = resolve_all(out.config, opt);
   EXPECT_EQ(r.get<std::string>("hydra.help.header"), "my_app is powered by Hydra.\n");
   EXPECT_EQ(r.get<std::string>("hydra.run.dir").substr(0, 8), "outputs/");
-  EXPECT_EQ(r.get<std::string>("hydra.sweep.subdir"), "${hydra.job.num}");  // ??? stays in lenient mode
+  EXPECT_EQ(r.get_child("hydra.sweep.subdir").data().as_written(), "${hydra.job.num}");  // ??? behind it: unresolved
 }

@@ -137,8 +137,8 @@ int run(int argc, char** argv, const AppSpec& app) {
   request.mode = mode;
 
   PluginSearchPath search_path = PluginSearchPath::standard(plugin_dirs(cl, composed.config));
+  check_interpolation_syntax(composed.config);  // as OmegaConf does when it loads a config
   if (show_only) return print_requested_info(cl, composed, request, search_path, now);
-  if (mode == RunMode::RUN) check_run_config_resolves(composed.config, now);
 
   // Before anything else can log: the HYDRA format on the console.
   LogManager::instance().use_hydra_logging(

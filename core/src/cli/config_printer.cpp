@@ -97,11 +97,18 @@ std::string resolved_template(const Config& config, const std::string& key, cons
   return resolve(config, *node, key, ResolveOptions{options.now, true}).data().text();
 }
 
+// What OmegaConf.resolve makes of the printed part: an interpolation that fails is an error, one
+// that leads to a ??? value is ??? (e.g. hydra.runtime.output_dir, set only when a job runs).
+// The job part is resolved without the `hydra` node, as Hydra prints it (${hydra:...} still reads it).
+void resolve_for_printing(const Config& config, Config& part, bool job_part, std::chrono::system_clock::time_point now) {
+  ResolveOptions options{now, true, true};
+  options.without_hydra_node = job_part;
+  resolve_in_place(config, part, "", options);
+}
+
 int print_cfg(const CommandLine& cl, const Config& config, const ResolveOptions& options) {
   Config tree = select_part(config, *cl.cfg);
-  // --resolve: a missing key or a cycle is an error; an interpolation of a ??? value (e.g.
-  // hydra.runtime.output_dir, set only when a job runs) stays as written.
-  if (cl.resolve) tree = resolve(config, tree, "", ResolveOptions{options.now, true, true});
+  if (cl.resolve) resolve_for_printing(config, tree, *cl.cfg == "job", options.now);
   if (cl.package && !cl.package->empty() && *cl.package != "_global_") {
     auto node = tree.get_child_optional(*cl.package);
     if (!node)
@@ -189,7 +196,7 @@ int print_help(const CommandLine& cl, const ComposedConfig& composed, const Comp
   const std::string key = cl.help ? "hydra.help.template" : "hydra.hydra_help.template";
   const std::string text = resolved_template(source.config, key, options);
   Config shown = cl.help ? task_part(source.config) : sanitized_hydra_part(source.config);
-  if (cl.help && cl.resolve) shown = resolve(source.config, shown, "", ResolveOptions{options.now, true, true});
+  if (cl.help && cl.resolve) resolve_for_printing(source.config, shown, true, options.now);
   const std::map<std::string, std::string> values = {
       {"APP_CONFIG_GROUPS", config_groups(source.sources, false)},
       {"CONFIG", to_yaml(shown)},

@@ -23,7 +23,9 @@ namespace {
 // hydra.job.env_set for the duration of the task; restores what was there before.
 class ScopedEnv {
  public:
+  // Throws a ConfigError for a value that could not be resolved (nothing is set then).
   explicit ScopedEnv(const Config& env_set) {
+    for (const auto& [name, value] : env_set) detail::throw_if_unresolved(value.data());
     for (const auto& [name, value] : env_set) {
       const char* old = std::getenv(name.c_str());
       saved_.push_back({name, old ? std::optional<std::string>(old) : std::nullopt});
@@ -134,7 +136,7 @@ void fail_with_current_exception(JobReturn& ret) {
 }
 
 // on_job_start, then the task unless a strict callback raised there.
-void start_and_run_task(const Config& config, const Config& resolved, const ResolveOptions& strict,
+void start_and_run_task(const Config& config, const Config& resolved, const ResolveOptions& lazy,
                         CallbackChain& callbacks, const TaskFunction& task, JobReturn& ret) {
   std::size_t failures_before = callbacks.failures().size();
   callbacks.on_job_start(resolved, task);
@@ -146,8 +148,12 @@ void start_and_run_task(const Config& config, const Config& resolved, const Reso
     return;
   }
   try {
+    // Resolved here, with env_set in force (${oc.env:...} of it); lazily: a value that cannot be
+    // resolved fails the job only when the task reads it. The task's view has no `hydra` node.
     Config task_cfg = task_part(config);
-    resolve_in_place(config, task_cfg, "", strict);
+    ResolveOptions task_view = lazy;
+    task_view.without_hydra_node = true;
+    resolve_in_place(config, task_cfg, "", task_view);
     ret.cfg.swap(task_cfg);
     ret.working_dir = fs::current_path().string();
     ret.return_value = task(ret.cfg);
@@ -172,7 +178,6 @@ Config task_part(const Config& config) {
 }
 
 JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& task) {
-  ResolveOptions strict{spec.now, true};
   ResolveOptions lenient{spec.now, false};
 
   Config& config = spec.config;
@@ -199,6 +204,15 @@ JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& t
     fail_with_output_error(ret, e);
   }
   config.put("hydra.runtime.output_dir", output_dir.string());
+
+  // hydra.job.env_set before anything else is resolved: ${oc.env:X} of a variable it sets reads
+  // it (Python reads such a value only in the task, inside env_set).
+  std::optional<ScopedEnv> env;
+  try {
+    env.emplace(resolve(config, config.get_child("hydra.job.env_set", Config()), "hydra.job.env_set", lenient));
+  } catch (const ConfigError&) {
+    if (ret.status != JobStatus::FAILED) fail_with_current_exception(ret);
+  }
 
   Config& resolved = result.config;
   resolved = config;  // into the empty result: one copy, then resolved in place
@@ -227,19 +241,19 @@ JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& t
   ret.start_time = std::chrono::system_clock::now();
   auto started = std::chrono::steady_clock::now();
   {
-    ScopedEnv env(resolved.get_child("hydra.job.env_set", Config()));
     if (ret.status == JobStatus::FAILED) {
       // Its own dir or files could not be written: neither on_job_start nor the task runs.
       Config task_cfg = task_part(resolved);
       ret.cfg.swap(task_cfg);
     } else {
-      start_and_run_task(config, resolved, strict, callbacks, task, ret);
+      start_and_run_task(config, resolved, lenient, callbacks, task, ret);
     }
     if (interrupt_requested()) {
       ret.status = JobStatus::FAILED;
       ret.error = {FailureReason::interrupted, "interrupted", "interrupted by a signal", 0};
     }
     if (ret.working_dir.empty()) ret.working_dir = fs::current_path().string();
+    env.reset();  // the task's environment ends with it
   }
   ret.duration = std::chrono::steady_clock::now() - started;
   if (writes_record && dir_ok) {

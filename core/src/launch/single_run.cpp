@@ -39,17 +39,6 @@ bool report_strict_failures(const CallbackChain& callbacks) {
   return !failures.empty();
 }
 
-void check_run_config_resolves(const Config& config, std::chrono::system_clock::time_point now) {
-  bool task_interpolates = false;
-  for (const auto& [key, child] : config)
-    if (key != "hydra" && has_interpolations(child)) task_interpolates = true;
-  if (!task_interpolates) return;  // nothing there can fail
-  // The task may refer to ${hydra:runtime.output_dir}, set only when the job starts.
-  Config with_runtime = config;
-  with_runtime.put("hydra.runtime.output_dir", job_output_dir(RunMode::RUN, with_runtime, now).string());
-  resolve(with_runtime, task_part(with_runtime), "", ResolveOptions{now, true});
-}
-
 int run_single(RunRequest&& request, CallbackChain& callbacks) {
   ResolveOptions lenient{request.now, false};
   RunInfo start_info{request.config_name, nullptr, {}};

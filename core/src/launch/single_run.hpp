@@ -20,10 +20,6 @@ struct RunRequest {
   std::chrono::system_clock::time_point now;
 };
 
-// Throws a UserError naming the key when the task's config of a RUN cannot resolve (a missing
-// key, a cycle, an unknown resolver): bad input is reported before anything is created or run.
-void check_run_config_resolves(const Config& config, std::chrono::system_clock::time_point now);
-
 // Runs the single job with `callbacks`; returns the process exit code (0, 1, or 130 when interrupted).
 // Takes request.config over (no copy of the tree).
 int run_single(RunRequest&& request, CallbackChain& callbacks);

@@ -22,7 +22,7 @@
 
 namespace hydra {
 
-enum class NodeKind : std::uint8_t { Map, Sequence, Null, Missing, String, Int, Float, Bool };
+enum class NodeKind : std::uint8_t { Map, Sequence, Null, Missing, String, Int, Float, Bool, Unresolved };
 
 inline const char* to_string(NodeKind kind) {
   switch (kind) {
@@ -34,6 +34,7 @@ inline const char* to_string(NodeKind kind) {
     case NodeKind::Int: return "int";
     case NodeKind::Float: return "float";
     case NodeKind::Bool: return "bool";
+    case NodeKind::Unresolved: return "unresolved interpolation";
   }
   return "?";
 }
@@ -53,11 +54,29 @@ class Value {
   static Value integer(long long v) { return {NodeKind::Int, std::to_string(v)}; }
   static Value boolean(bool v) { return {NodeKind::Bool, v ? "true" : "false"}; }
   static Value floating(double v);
+  // An interpolation that could not be resolved: `as_written` (e.g. "${oc.env:DB_PASS}") and the
+  // message a read of it throws. Both live in the one text (split at a NUL), so that a Value stays
+  // a kind and a string, the layout plugins were built against.
+  static Value unresolved(std::string_view as_written, std::string_view error) {
+    std::string text;
+    text.reserve(as_written.size() + 1 + error.size());
+    text.append(as_written).append(1, '\0').append(error);
+    return {NodeKind::Unresolved, std::move(text)};
+  }
 
   NodeKind kind() const { return kind_; }
   const std::string& text() const { return text_; }
   bool is_container() const { return kind_ == NodeKind::Map || kind_ == NodeKind::Sequence; }
-  bool is_scalar() const { return !is_container() && kind_ != NodeKind::Null && kind_ != NodeKind::Missing; }
+  bool is_scalar() const {
+    return !is_container() && kind_ != NodeKind::Null && kind_ != NodeKind::Missing && kind_ != NodeKind::Unresolved;
+  }
+  bool is_unresolved() const { return kind_ == NodeKind::Unresolved; }
+  // Unresolved only: the value as written in the config, and why it could not be resolved.
+  std::string_view as_written() const { return std::string_view(text_).substr(0, text_.find('\0')); }
+  std::string_view unresolved_error() const {
+    std::size_t nul = text_.find('\0');
+    return nul == std::string::npos ? std::string_view() : std::string_view(text_).substr(nul + 1);
+  }
 
   friend bool operator==(const Value&, const Value&) = default;
 
@@ -75,6 +94,12 @@ class ConfigError : public std::runtime_error {
 };
 
 namespace detail {
+
+// Every typed read goes through here: an Unresolved value throws its error instead of reading
+// as "no such value" (a default) or as its text.
+inline void throw_if_unresolved(const Value& v) {
+  if (v.is_unresolved()) throw ConfigError(std::string(v.unresolved_error()));
+}
 
 inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -150,6 +175,7 @@ struct ValueTranslator<std::string> {
   using internal_type = Value;
   using external_type = std::string;
   boost::optional<std::string> get_value(const Value& v) const {
+    detail::throw_if_unresolved(v);
     if (v.is_scalar()) return v.text();
     return boost::none;
   }
@@ -161,6 +187,7 @@ struct ValueTranslator<bool> {
   using internal_type = Value;
   using external_type = bool;
   boost::optional<bool> get_value(const Value& v) const {
+    detail::throw_if_unresolved(v);
     if (v.kind() != NodeKind::Bool) return boost::none;
     return detail::iequals(v.text(), "true");
   }
@@ -172,6 +199,7 @@ struct ValueTranslator<T, std::enable_if_t<std::is_integral_v<T> && !std::is_sam
   using internal_type = Value;
   using external_type = T;
   boost::optional<T> get_value(const Value& v) const {
+    detail::throw_if_unresolved(v);
     if (v.kind() != NodeKind::Int) return boost::none;
     std::string digits;
     for (char c : v.text())
@@ -195,6 +223,7 @@ struct ValueTranslator<T, std::enable_if_t<std::is_floating_point_v<T>>> {
   using internal_type = Value;
   using external_type = T;
   boost::optional<T> get_value(const Value& v) const {
+    detail::throw_if_unresolved(v);
     if (v.kind() != NodeKind::Float && v.kind() != NodeKind::Int) return boost::none;
     std::string_view t = v.text();
     bool neg = !t.empty() && t[0] == '-';
@@ -245,6 +274,7 @@ T get(const Config& cfg, const std::string& key) {
 template <class T>
 T get_or(const Config& cfg, const std::string& key, T fallback) {
   auto child = cfg.get_child_optional(key);
+  if (child) detail::throw_if_unresolved(child->data());
   if (!child || child->data().kind() == NodeKind::Null || child->data().kind() == NodeKind::Missing)
     return fallback;
   return get<T>(cfg, key);
@@ -339,6 +369,7 @@ inline void emit_scalar(std::string& out, const Value& v) {
     case NodeKind::String: emit_string(out, v.text()); break;
     case NodeKind::Map: out += "{}"; break;
     case NodeKind::Sequence: out += "[]"; break;
+    case NodeKind::Unresolved: emit_string(out, std::string(v.as_written())); break;
     default: out += v.text();
   }
 }
