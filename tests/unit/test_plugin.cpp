@@ -790,7 +790,6 @@ TEST(Manifest, StrippedLibraryIsListedFromItsManifestWithoutLoading) {
                                  ") exports: GoodCallback, OtherCallback (from its manifest)",
                              "did you mean 'host_plugins.good.OtherCallback'?"}));
   EXPECT_TRUE(registry.loaded_libraries().empty());
-  EXPECT_FALSE(mapped(file));
   EXPECT_TRUE(registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey));
 
   PluginCandidate c = hydra::internal::inspect_plugin_file(file, InventoryOptions{false});
@@ -866,8 +865,10 @@ const PluginCandidate* find_candidate(const std::vector<hydra::internal::PluginD
   return nullptr;
 }
 
+// With loading (what `hydra-plugins inspect` does), so load errors show too.
 TEST(Inventory, EveryCandidateWithItsStatusOrReason) {
-  auto reports = hydra::internal::scan_plugins(PluginSearchPath{{kRoot, kStrippedRoot, "/nonexistent/dir"}});
+  auto reports =
+      hydra::internal::scan_plugins(PluginSearchPath{{kRoot, kStrippedRoot, "/nonexistent/dir"}}, InventoryOptions{true});
   ASSERT_EQ(reports.size(), 3u);
   using S = PluginCandidate::Status;
   const fs::path mod = kRoot / "host_plugins";
@@ -908,7 +909,8 @@ TEST(Inventory, EveryCandidateWithItsStatusOrReason) {
 }
 
 TEST(Inventory, DescribeNamesEveryFileAndSummarizes) {
-  std::string text = hydra::internal::describe_plugins(PluginSearchPath{{kRoot, kStrippedRoot, "/nonexistent/dir"}});
+  std::string text = hydra::internal::describe_plugins(PluginSearchPath{{kRoot, kStrippedRoot, "/nonexistent/dir"}},
+                                                       InventoryOptions{true});
   EXPECT_THAT(text, StartsWith("Plugins (every candidate file on the plugin search path; for a module the first "
                                "file found wins)\n  " + kRoot.string() + "\n"));
   EXPECT_THAT(text, HasSubstr("    host_plugins.good: " + kGoodLib.string() +
@@ -936,9 +938,16 @@ TEST(Inventory, WithoutLoadingNothingIsMapped) {
   EXPECT_FALSE(mapped(root / "host_plugins" / "libgood.so"));
 }
 
-TEST(Inventory, StrippedWithoutManifestIsLoadedToList) {
-  PluginCandidate c =
-      hydra::internal::inspect_plugin_file(kStrippedRoot / "host_plugins" / "libgood.so", InventoryOptions{false});
+TEST(Inventory, StrippedWithoutManifestIsLoadedToListOnlyWhenAsked) {
+  const fs::path file = kStrippedRoot / "host_plugins" / "libgood.so";
+  PluginCandidate listed = hydra::internal::inspect_plugin_file(file);
+  EXPECT_EQ(listed.status, PluginCandidate::Status::ok) << listed.reason;
+  EXPECT_FALSE(listed.loaded);
+  EXPECT_TRUE(listed.factories.empty());
+  EXPECT_EQ(listed.listed_from, "nothing: symbols stripped and no manifest; `hydra-plugins inspect " +
+                                    fs::canonical(file).string() + "` loads it to list its factories");
+  EXPECT_THAT(hydra::internal::describe_plugin_file(listed), HasSubstr("factories: ? (not listed without loading)\n"));
+  PluginCandidate c = hydra::internal::inspect_plugin_file(file, InventoryOptions{true});
   EXPECT_EQ(c.status, PluginCandidate::Status::ok) << c.reason;
   EXPECT_TRUE(c.loaded);
   EXPECT_EQ(c.listed_from, "dynamic symbols (symbols stripped, no manifest: loaded to list)");
