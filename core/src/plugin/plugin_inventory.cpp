@@ -64,12 +64,12 @@ void set_listing(PluginCandidate& c, const LibraryListing& listing) {
 
 // The checks the host makes, in its order; `check_dir` is the dir the security checks start from.
 void inspect_into(PluginCandidate& c, const fs::path& check_dir, const InventoryOptions& options) {
-  if (auto why = plugin::check_candidate(check_dir, c.file)) return refuse(c, Status::bad_permissions, *why);
-  std::error_code ec;
-  fs::path canonical = fs::canonical(c.file, ec);
-  if (ec) canonical = c.file;
+  plugin::CheckedFile checked;
+  if (auto why = plugin::check_candidate(check_dir, c.file, &checked)) return refuse(c, Status::bad_permissions, *why);
+  const fs::path canonical = checked.path();
 
-  LibraryListing listing = plugin::inspect_library(canonical);
+  // Read and loaded through the descriptor that was checked.
+  LibraryListing listing = plugin::inspect_library(checked.open_path());
   switch (listing.kind) {
     case LibraryListing::Kind::not_a_library:
       return refuse(c, Status::not_a_library,
@@ -114,7 +114,7 @@ void inspect_into(PluginCandidate& c, const fs::path& check_dir, const Inventory
 
   std::shared_ptr<plugin::PluginLibrary> library;
   try {
-    library = plugin::PluginLibrary::load(canonical);
+    library = plugin::PluginLibrary::load(std::move(checked));
   } catch (const plugin::PluginLoadError& e) {
     return refuse(c, Status::load_error,
                   std::string(e.what()) + " (`ldd " + canonical.string() +
