@@ -103,7 +103,7 @@ struct PluginDeleter {
 
 [[noreturn]] void throw_locate(const std::string& target, const std::string& full_key,
                                const std::vector<std::string>& help) {
-  std::string message = "Error locating target '" + target + "'\nfull_key: " + full_key;
+  std::string message = "Error locating target '" + plugin::printable_target(target) + "'\nfull_key: " + full_key;
   for (const auto& line : help) message += "\n  " + line;
   throw UserError(message);
 }

@@ -28,9 +28,32 @@ bool is_identifier(std::string_view text) {
   return true;
 }
 
+std::string printable_target(std::string_view target) {
+  std::string out;
+  for (char c : target) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", byte);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::optional<TargetName> parse_target(std::string_view target, std::string& why) {
   const char* shape = "a target is a dotted path of identifiers ([A-Za-z_][A-Za-z0-9_]*), module.Factory, "
                       "e.g. my_plugins.MyCallback";
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(target[i]);
+    if (byte < 0x20 || byte == 0x7f) {
+      why = "'" + printable_target(target) + "' holds a control character (" + printable_target(target.substr(i, 1)) +
+            " at offset " + std::to_string(i) + "); " + shape;
+      return std::nullopt;
+    }
+  }
   if (target.empty()) {
     why = "'_target_' is empty; " + std::string(shape);
     return std::nullopt;

@@ -17,6 +17,9 @@ struct TargetName {
   std::string factory;
 };
 
+// `target` with control characters (a NUL from a YAML "\0" would cut a C string short) as \xNN.
+std::string printable_target(std::string_view target);
+
 // [A-Za-z_][A-Za-z0-9_]*
 bool is_identifier(std::string_view text);
 
