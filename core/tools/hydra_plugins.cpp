@@ -11,6 +11,7 @@
 #include "plugin/plugin_registry.hpp"
 
 #include <cstring>
+#include <sys/auxv.h>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -144,6 +145,10 @@ int manifest(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (::getauxval(AT_SECURE) != 0) {  // as apps (cli/app.cpp): inspect loads plugin code
+    std::cerr << "hydra-plugins: refuses to run setuid or setgid (secure-execution mode); remove the bit (chmod u-s,g-s)\n";
+    return 1;
+  }
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return usage_error("no command");
   const std::string command = args.front();
