@@ -1,7 +1,7 @@
 // hydra-plugins: what the plugin host sees, without running an app.
 //
-//   hydra-plugins list [--plugin-dir DIR]... [--no-load]   every candidate on the search path
-//   hydra-plugins inspect FILE... [--no-load]              one library: factories, ABI, status
+//   hydra-plugins list [--plugin-dir DIR]...   every candidate on the search path; loads nothing
+//   hydra-plugins inspect FILE... [--no-load]  one library: factories, ABI, status; loads it
 //   hydra-plugins manifest FILE [--module M] -o OUT         build time (hydra_add_callback_plugin)
 //
 // Exit code: 0 when everything listed is usable, 1 when something is refused, 2 on usage errors.
@@ -11,6 +11,7 @@
 #include "plugin/plugin_registry.hpp"
 
 #include <cstring>
+#include <sys/auxv.h>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -28,17 +29,19 @@ using namespace hydra::internal;
 namespace {
 
 const char* kUsage =
-    "usage: hydra-plugins list [--plugin-dir DIR]... [--no-load]\n"
+    "usage: hydra-plugins list [--plugin-dir DIR]...\n"
     "       hydra-plugins inspect FILE... [--no-load]\n"
     "       hydra-plugins manifest FILE [--module MODULE] -o OUT\n"
     "       hydra-plugins --version\n"
     "\n"
     "list     every candidate file on the plugin search path (--plugin-dir dirs first, then\n"
     "         HYDRA_PLUGIN_PATH, <exe dir>/plugins and the installed plugin dir), with its\n"
-    "         factories, ABI and status, or the exact reason the host refuses it\n"
-    "inspect  the same for library files named on the command line\n"
+    "         factories, ABI and status, or the exact reason the host refuses it; read from\n"
+    "         manifests and ELF sections: no library is loaded (loading runs its code)\n"
+    "inspect  the same for library files named on the command line, and loads each one that\n"
+    "         passes the checks (its static initializers run): load errors, stripped libraries\n"
     "manifest writes the manifest hydra_add_callback_plugin() puts beside each plugin\n"
-    "--no-load  never dlopen (stripped libraries without a manifest are still loaded to list them)\n";
+    "--no-load  inspect without loading\n";
 
 int usage_error(const std::string& what) {
   std::cerr << "hydra-plugins: " << what << "\n\n" << kUsage;
@@ -60,7 +63,7 @@ int list(const std::vector<std::string>& args) {
     } else if (args[i].rfind("--plugin-dir=", 0) == 0) {
       dirs.emplace_back(args[i].substr(13));
     } else if (args[i] == "--no-load") {
-      options.load = false;
+      // Listing never loads; accepted for scripts written when it did.
     } else {
       return usage_error("list: unexpected argument '" + args[i] + "'");
     }
@@ -79,6 +82,7 @@ int list(const std::vector<std::string>& args) {
 int inspect(const std::vector<std::string>& args) {
   std::vector<fs::path> files;
   InventoryOptions options;
+  options.load = true;
   for (const auto& a : args) {
     if (a == "--no-load")
       options.load = false;
@@ -141,6 +145,10 @@ int manifest(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (::getauxval(AT_SECURE) != 0) {  // as apps (cli/app.cpp): inspect loads plugin code
+    std::cerr << "hydra-plugins: refuses to run setuid or setgid (secure-execution mode); remove the bit (chmod u-s,g-s)\n";
+    return 1;
+  }
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return usage_error("no command");
   const std::string command = args.front();

@@ -81,7 +81,9 @@ class ProcessLauncher : public hydra::Launcher {
                                   std::to_string(n_jobs));
     n_jobs_ = static_cast<std::size_t>(n_jobs);
     timeout_s_ = hydra::get_or<double>(params, "timeout", 0.0);
-    if (timeout_s_ < 0) throw std::invalid_argument("hydra.launcher.timeout must be >= 0 seconds (0 or null: none)");
+    if (!(timeout_s_ >= 0))  // NaN too: it compares false with everything, which read as "no timeout"
+      throw std::invalid_argument("hydra.launcher.timeout must be a number of seconds >= 0 (0 or null: none), not " +
+                                  hydra::get_or<std::string>(params, "timeout", "?"));
   }
 
   std::vector<hydra::JobReturn> launch(std::span<const hydra::JobRequest> jobs,

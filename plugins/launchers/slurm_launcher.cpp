@@ -15,6 +15,8 @@
 #include <hydra/logging.hpp>
 #include <hydra/plugin.hpp>
 
+#include "slurm_output.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -172,36 +174,6 @@ std::string command_error(const std::vector<std::string>& argv, const CommandRes
 // ------------------------------------------------------------------------------------------------
 // SLURM's answers.
 
-bool final_state(const std::string& s) {
-  static const char* const finals[] = {"COMPLETED", "FAILED",   "CANCELLED", "TIMEOUT",  "OUT_OF_MEMORY",
-                                       "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE", "SPECIAL_EXIT"};
-  for (const char* f : finals)
-    if (s == f) return true;
-  return false;  // PENDING, RUNNING, COMPLETING, CONFIGURING, SUSPENDED, REQUEUED, RESIZING, ...
-}
-
-// One line of `scontrol show job -o`: Key=Value tokens (first occurrence wins).
-std::map<std::string, std::string> scontrol_fields(const std::string& line) {
-  std::map<std::string, std::string> fields;
-  std::istringstream in(line);
-  std::string token;
-  while (in >> token) {
-    auto eq = token.find('=');
-    if (eq == std::string::npos || eq == 0) continue;
-    fields.emplace(token.substr(0, eq), token.substr(eq + 1));
-  }
-  return fields;
-}
-
-std::optional<long> parse_long(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  long v = std::strtol(s.c_str(), &end, 10);
-  if (errno != 0 || *end != '\0') return std::nullopt;
-  return v;
-}
-
 // "[D-]HH:MM:SS" -> seconds
 double parse_run_time(const std::string& s) {
   int d = 0, h = 0, m = 0, sec = 0;
@@ -353,6 +325,7 @@ class SlurmLauncher : public hydra::Launcher {
     }
 
     const std::string job_name = hydra::get_or<std::string>(context.sweep_config(), "hydra.job.name", "hydra");
+    std::vector<std::optional<hydra::JobReturn>> unsubmitted(jobs.size());
     for (std::size_t a = 0; a < arrays.size(); ++a) {
       Array& array = arrays[a];
       const fs::path script = launcher_dir / ("array_" + std::to_string(jobs[array.jobs.front()].num) + ".job");
@@ -361,28 +334,52 @@ class SlurmLauncher : public hydra::Launcher {
       for (std::size_t i : array.jobs) indices.push_back(jobs[i].num - array.offset);
       std::vector<std::string> argv = sbatch_argv(array_ranges(indices), job_name, launcher_dir, script);
       CommandResult r = run_command(argv, Seconds(command_timeout_s_));
-      std::string id = trim(r.out);
-      if (auto semi = id.find(';'); semi != std::string::npos) id = id.substr(0, semi);  // "<id>;<cluster>"
-      if (!r.ok() || !parse_long(id)) {
+      const std::optional<std::string> id = hydra_slurm::parse_sbatch_id(r.out);
+      if (r.spawn_error == 0 && !r.timed_out && r.signal == 0 && r.exit_code != 0) {
+        // sbatch ran and refused (bad partition, too much memory, ...): every job not submitted
+        // is FAILED with sbatch's reason; the arrays already submitted are waited for as usual.
+        reject_unsubmitted(jobs, arrays, a, join_argv(argv), command_error(argv, r), hydra_slurm::sbatch_reason(r.err), context,
+                           unsubmitted);
+        break;
+      }
+      if (!r.ok() || !id) {
         std::string message = r.ok() ? "SLURM launcher: `" + join_argv(argv) + "` printed no job id: '" + trim(r.out) + "'"
                                      : command_error(argv, r);
         cancel_all(arrays);  // arrays submitted before this one
         throw std::runtime_error(message);
       }
-      array.id = id;
-      log->info("Submitted SLURM job array {} ({} tasks; output: {}/slurm_{}_<task>.out)", id, array.jobs.size(),
-                launcher_dir.string(), id);
+      array.id = *id;
+      log->info("Submitted SLURM job array {} ({} tasks; output: {}/slurm_{}_<task>.out)", *id, array.jobs.size(),
+                launcher_dir.string(), *id);
       for (std::size_t i : array.jobs) {
         std::string overrides;
         for (const auto& o : jobs[i].overrides) overrides += (overrides.empty() ? "" : " ") + o;
         log->info("\t#{} : {}", jobs[i].num, overrides);
       }
     }
-    return wait_for(jobs, arrays, context, launcher_dir);
+    return wait_for(jobs, arrays, context, launcher_dir, std::move(unsubmitted));
   }
 
  private:
   // ----------------------------------------------------------------------------- submission --
+
+  // sbatch refused arrays[first]: it and the arrays after it (which would be refused alike) are
+  // not submitted; each of their jobs gets a FAILED JobReturn naming sbatch's reason.
+  void reject_unsubmitted(std::span<const hydra::JobRequest> jobs, std::vector<Array>& arrays, std::size_t first,
+                          const std::string& argv, const std::string& error, const std::string& reason,
+                          hydra::LaunchContext& context,
+                          std::vector<std::optional<hydra::JobReturn>>& results) const {
+    const std::string message = "not submitted: sbatch refused the job array: " + (reason.empty() ? error : reason);
+    hydra::get_logger("hydra")->error("SLURM launcher: sbatch refused the job array ({}): `{}`", reason, argv);
+    for (std::size_t a = first; a < arrays.size(); ++a)
+      for (std::size_t i : arrays[a].jobs) {
+        results[i] = context.failed_job_return(
+            jobs[i], hydra::JobError{hydra::FailureReason::cancelled, "sbatch", message, 0},
+            std::chrono::system_clock::now(), Seconds(0));
+        context.job_finished(*results[i]);
+      }
+    arrays.resize(first);
+  }
 
   void add_parameter(const std::string& key, const hydra::Config& value) {
     if (key.empty() || key.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos)
@@ -491,18 +488,21 @@ class SlurmLauncher : public hydra::Launcher {
     return 7 * 24 * 3600.0;
   }
 
+  // `results`: the jobs already decided (sbatch refused their array); the rest are in `arrays`.
   std::vector<hydra::JobReturn> wait_for(std::span<const hydra::JobRequest> jobs, const std::vector<Array>& arrays,
-                                         hydra::LaunchContext& context, const fs::path& launcher_dir) {
+                                         hydra::LaunchContext& context, const fs::path& launcher_dir,
+                                         std::vector<std::optional<hydra::JobReturn>> results) {
     auto log = hydra::get_logger("hydra");
     std::vector<Task> tasks(jobs.size());
-    std::map<std::pair<std::string, long>, std::size_t> by_task;  // (array id, task id) -> job index
+    TaskIndex by_task;
     for (std::size_t a = 0; a < arrays.size(); ++a)
       for (std::size_t i : arrays[a].jobs) {
         tasks[i] = Task{a, jobs[i].num - arrays[a].offset};
         by_task[{arrays[a].id, tasks[i].task_id}] = i;
       }
-    std::vector<std::optional<hydra::JobReturn>> results(jobs.size());
     std::size_t done = 0, failed = 0;
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+      if (results[i]) tasks[i].done = true, ++done, ++failed;
     ProgressLine progress(jobs.size());
 
     const std::string ids = ids_of(arrays);
@@ -581,74 +581,32 @@ class SlurmLauncher : public hydra::Launcher {
         }
       } else {
         failing = false;
-        std::istringstream lines(r.out);
-        std::string line;
-        std::vector<bool> listed(jobs.size(), false);
-        std::map<std::string, std::string> rest_state;  // array id -> state of its unlisted tasks
-        while (std::getline(lines, line)) {
-          std::istringstream fields(line);
-          std::string array_id, task_id, state;
-          if (!(fields >> array_id >> task_id >> state)) continue;
-          auto tid = parse_long(task_id);
-          if (!tid) {
-            // The array's own record ("N/A"): tasks cancelled while still pending end in it and
-            // are not listed one by one, even with -r.
-            rest_state[array_id] = state;
-            continue;
-          }
-          auto it = by_task.find({array_id, *tid});
-          if (it == by_task.end()) continue;
-          listed[it->second] = true;
-          Task& task = tasks[it->second];
-          if (task.done) continue;
-          if (task.state != state) changed = true;
-          task.state = state;
-          if (final_state(state)) newly_final.push_back(it->second);
-          else if (state != "PENDING") ++running;
-        }
-        for (std::size_t i = 0; i < jobs.size(); ++i) {
-          auto rest = rest_state.find(arrays[tasks[i].array].id);
-          if (tasks[i].done || listed[i] || rest == rest_state.end() || !final_state(rest->second)) continue;
-          tasks[i].state = rest->second, tasks[i].in_rest = true, changed = true;
-          newly_final.push_back(i);
+        for (const auto& [i, seen] : queue_states(hydra_slurm::parse_squeue(r.out), arrays, tasks, by_task)) {
+          Task& task = tasks[i];
+          if (task.state != seen.state || task.in_rest != seen.in_rest) changed = true;
+          task.state = seen.state, task.in_rest = seen.in_rest;
+          const auto kind = hydra_slurm::classify_state(seen.state);
+          if (kind == hydra_slurm::StateClass::final) newly_final.push_back(i);
+          else if (kind == hydra_slurm::StateClass::active) ++running;
         }
       }
 
       // Read the final ones with scontrol, one call per array that has any.
-      if (!newly_final.empty()) {
-        for (std::size_t a = 0; a < arrays.size(); ++a) {
-          bool any = false;
-          for (std::size_t i : newly_final) any = any || tasks[i].array == a;
-          if (!any) continue;
-          std::vector<std::string> argv = {"scontrol", "show", "job", "-o", arrays[a].id};
-          CommandResult s = slurm(argv);
-          if (!s.ok()) {
-            log->debug("{}", command_error(argv, s));
-            for (std::size_t i : newly_final)
-              if (tasks[i].array == a && ++tasks[i].final_polls >= 20) finalize(i, {{"JobState", tasks[i].state}});
-            continue;  // next poll
-          }
-          std::map<long, std::map<std::string, std::string>> records;
-          std::map<std::string, std::string> rest;  // the array's own record (ArrayTaskId=4294967294 or a range)
-          std::istringstream lines(s.out);
-          std::string line;
-          while (std::getline(lines, line)) {
-            auto fields = scontrol_fields(line);
-            if (fields["ArrayJobId"] != arrays[a].id) continue;
-            auto tid = parse_long(fields["ArrayTaskId"]);
-            if (tid && *tid < 4294967294L) records[*tid] = std::move(fields);
-            else rest = std::move(fields);
-          }
-          for (std::size_t i : newly_final) {
-            if (tasks[i].array != a) continue;
-            auto rec = records.find(tasks[i].task_id);
-            std::map<std::string, std::string>& record = rec != records.end() ? rec->second : rest;
-            if (rec == records.end() && !tasks[i].in_rest) continue;
-            // scontrol must agree that the task is final (it may lag squeue by a moment); if it
-            // never does, squeue's state decides.
-            if (final_state(record["JobState"])) finalize(i, record);
-            else if (++tasks[i].final_polls >= 20) finalize(i, {{"JobState", tasks[i].state}});
-          }
+      for (std::size_t a = 0; a < arrays.size() && !newly_final.empty(); ++a) {
+        if (std::none_of(newly_final.begin(), newly_final.end(), [&](std::size_t i) { return tasks[i].array == a; }))
+          continue;
+        std::vector<std::string> argv = {"scontrol", "show", "job", "-o", arrays[a].id};
+        CommandResult s = slurm(argv);
+        if (!s.ok()) log->debug("{}", command_error(argv, s));
+        const auto records = hydra_slurm::ArrayRecords::parse(s.ok() ? s.out : std::string(), arrays[a].id);
+        for (std::size_t i : newly_final) {
+          if (tasks[i].array != a) continue;
+          const hydra_slurm::Record* record = records.find(tasks[i].task_id);
+          if (!record && tasks[i].in_rest) record = records.rest();
+          // scontrol must agree that the task is final (it may lag squeue by a moment); if it
+          // never does, squeue's state decides.
+          if (record && hydra_slurm::is_final_state(field_of(*record, "JobState"))) finalize(i, *record);
+          else if (++tasks[i].final_polls >= 20) finalize(i, {{"JobState", tasks[i].state}});
         }
       }
       progress.update(done, failed, running);
@@ -668,6 +626,49 @@ class SlurmLauncher : public hydra::Launcher {
     return out;
   }
 
+  static std::string field_of(const hydra_slurm::Record& record, const char* key) {
+    auto it = record.find(key);
+    return it == record.end() ? std::string() : it->second;
+  }
+
+  struct SeenState {
+    std::string state;
+    bool in_rest = false;  // only the array's own record (no task ids) speaks for it
+  };
+
+  // What one squeue poll says of each task not yet done: its own row, else the row of a range
+  // holding it (pending tasks: "1-3%1"), else the array's own record without task ids. Tasks
+  // squeue does not list are left out.
+  using TaskIndex = std::map<std::pair<std::string, long>, std::size_t>;  // (array id, task id) -> job index
+
+  static std::map<std::size_t, SeenState> queue_states(const std::vector<hydra_slurm::QueueRow>& rows,
+                                                       const std::vector<Array>& arrays, const std::vector<Task>& tasks,
+                                                       const TaskIndex& by_task) {
+    std::map<std::size_t, SeenState> seen;
+    std::map<std::size_t, int> rank;  // 2: own row, 1: range row, 0: the array's own record
+    auto note = [&](std::size_t i, int r, const hydra_slurm::QueueRow& row) {
+      if (tasks[i].done) return;
+      auto [it, fresh] = rank.emplace(i, r);
+      if (!fresh && it->second >= r) return;
+      it->second = r;
+      seen[i] = SeenState{row.state, !row.tasks};
+    };
+    for (const auto& row : rows) {
+      const bool single = row.tasks && row.tasks->size() == 1 && row.tasks->front().first == row.tasks->front().last;
+      if (single) {
+        if (auto it = by_task.find({row.array_id, row.tasks->front().first}); it != by_task.end()) note(it->second, 2, row);
+        continue;
+      }
+      for (const auto& array : arrays) {
+        if (array.id != row.array_id) continue;
+        for (std::size_t i : array.jobs)
+          if (!row.tasks) note(i, 0, row);
+          else if (hydra_slurm::contains(*row.tasks, tasks[i].task_id)) note(i, 1, row);
+      }
+    }
+    return seen;
+  }
+
   // SLURM's verdict on one final task -> its JobReturn (nullopt: never started, we cancelled it).
   std::optional<hydra::JobReturn> to_job_return(const hydra::JobRequest& job, const Task& task, const Array& array,
                                                 const std::map<std::string, std::string>& record,
@@ -677,7 +678,7 @@ class SlurmLauncher : public hydra::Launcher {
       auto it = record.find(key);
       return it == record.end() ? std::string() : it->second;
     };
-    const std::string state = field("JobState");
+    const std::string state = hydra_slurm::state_name(field("JobState"));
     const std::string exit_code = field("ExitCode");  // "exit:signal"
     const std::string slurm_id = array.id + "_" + std::to_string(task.task_id);
     const std::string described = "SLURM job " + slurm_id + " ended " + state + (exit_code.empty() ? "" : " (ExitCode " + exit_code + ")");
@@ -723,6 +724,7 @@ class SlurmLauncher : public hydra::Launcher {
     if (state == "PREEMPTED") return failed(hydra::FailureReason::preempted, state, "preempted: " + described, 0);
     if (state == "OUT_OF_MEMORY")
       return failed(hydra::FailureReason::signal, state, "out of memory: " + described, SIGKILL);
+    if (state == "REVOKED") return failed(hydra::FailureReason::cancelled, state, "revoked: " + described + " (it runs on another cluster of the federation)", 0);
     if (state == "NODE_FAIL" || state == "BOOT_FAIL")
       return failed(hydra::FailureReason::cancelled, state, "node failure: " + described, 0);
     if (state == "PURGED")

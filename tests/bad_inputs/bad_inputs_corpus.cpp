@@ -34,6 +34,7 @@
 //   empty <file>                 (a zero-byte file)
 //   truncate <file> <bytes>|half (cut a file down, e.g. a copy of a built plugin)
 //   elf32 <file>                 (a minimal 32-bit ELF header, ELFCLASS32, ET_DYN; no -m32 needed)
+//   elf_machine <file> <number>  (set the e_machine of an ELF file, e.g. a copied plugin: 183 AArch64)
 //   chmod <octal> <path>         symlink <target> <link>        chown <uid> <path>
 //   readonly <dir>               a dir nothing can be created in, also for root: as root a read-only
 //                                tmpfs is mounted on it (the test is skipped if mounting is not
@@ -45,6 +46,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <cstdlib>
 #include <fstream>
@@ -191,6 +193,13 @@ class ScratchSetup {
       need(1);
       fs::create_directories(at(args[0]).parent_path());
       std::ofstream(at(args[0]), std::ios::binary) << elf32_header();
+    } else if (action == "elf_machine") {
+      need(2);
+      const auto machine = static_cast<std::uint16_t>(std::stoi(args[1]));
+      std::fstream elf(at(args[0]), std::ios::in | std::ios::out | std::ios::binary);
+      elf.seekp(18);  // e_machine, little endian
+      elf.put(static_cast<char>(machine & 0xff)).put(static_cast<char>(machine >> 8));
+      if (!elf) throw std::runtime_error("setup: cannot patch " + args[0]);
     } else if (action == "chmod") {
       need(2);
       fs::permissions(at(args[1]), static_cast<fs::perms>(std::stoi(args[0], nullptr, 8)));

@@ -63,6 +63,18 @@ std::string task_output(const fs::path& sweep, const std::string& id, int task) 
   return fs::exists(file) ? read_text(file) : std::string();
 }
 
+// The array id once its task 0 runs the job ("" if it did not start within 30 s).
+std::string started_array(const fs::path& sweep) {
+  std::string id;
+  const bool started = eventually(
+      [&] {
+        id = array_id(sweep);
+        return !id.empty() && task_output(sweep, id, 0).find("TASK foo=") != std::string::npos;
+      },
+      30s);
+  return started ? id : std::string();
+}
+
 class SlurmLauncher : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -160,14 +172,8 @@ TEST_F(SlurmLauncher, ScancelAndTimeLimitAreFailedWithSlurmsState) {
                                "hydra.sweep.dir=s"}),
                      dir.path());
   const fs::path sweep = dir.path() / "s";
-  std::string id;
-  ASSERT_TRUE(eventually(
-      [&] {
-        id = array_id(sweep);
-        return !id.empty() && task_output(sweep, id, 0).find("TASK foo=") != std::string::npos;
-      },
-      30s))
-      << "task 0 did not start";
+  const std::string id = started_array(sweep);
+  ASSERT_FALSE(id.empty()) << "task 0 did not start";
   auto cancel = slurm_command({"scancel", id + "_0"});
   ASSERT_EQ(cancel.exit_code, 0) << cancel.err;
   // SLURM checks time limits every 30 s, then allows KillWait (5 s): TIMEOUT lands 60-100 s in.
@@ -237,12 +243,79 @@ TEST_F(SlurmLauncher, ParametersReachSbatch) {
   EXPECT_NE(s.out.find("ArrayTaskThrottle=1"), std::string::npos) << s.out;
 }
 
-TEST_F(SlurmLauncher, SbatchRejectingTheJobIsAClearError) {
-  auto r = run_process(slurm_argv({"foo=a,b", "hydra.launcher.mem_gb=100000"}), dir.path());
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("SLURM launcher: `sbatch --parsable --array=0-1%256"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("sbatch: error: "), std::string::npos) << r.err;
+// sbatch refusing the array: every job FAILED with sbatch's own reason, the sweep ends normally
+// (on_multirun_end once) and exits 1.
+TEST_F(SlurmLauncher, SbatchRejectingTheArrayFailsEveryJobWithItsReason) {
+  auto r = run_process(slurm_argv({"foo=a,b,c", "hydra.launcher.partition=nope", "hydra.sweep.dir=s"}), dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("SLURM launcher: sbatch refused the job array (invalid partition specified: nope; "), std::string::npos)
+      << r.out;
+  for (std::string job : {"#0 FAILED (foo=a)", "#1 FAILED (foo=b)", "#2 FAILED (foo=c)"})
+    EXPECT_NE(r.out.find(job + ": not submitted: sbatch refused the job array: invalid partition specified: nope; "
+                               "Batch job submission failed: Invalid partition name specified"),
+              std::string::npos)
+        << job << "\n" << r.out;
+  const std::string end = "cb1.on_multirun_end config_name=config jobs=3";
+  ASSERT_NE(r.out.find(end), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(end), r.out.rfind(end)) << r.out;
   EXPECT_EQ(r.out.find("on_job_start"), std::string::npos) << r.out;
+  const std::string ret = read_text(dir.path() / "s/2/.hydra/job_return.yaml");
+  EXPECT_NE(ret.find("status: FAILED\n"), std::string::npos) << ret;
+  EXPECT_NE(ret.find("  type: sbatch\n"), std::string::npos) << ret;
+  EXPECT_NE(r.err.find("Error executing job with overrides: ['foo=a']\n"), std::string::npos) << r.err;
+  auto mem = run_process(slurm_argv({"foo=a,b", "hydra.launcher.mem_gb=100000"}), dir.path());
+  EXPECT_EQ(mem.exit_code, 1);
+  EXPECT_NE(mem.out.find("not submitted: sbatch refused the job array: Memory specification can not be satisfied"),
+            std::string::npos)
+      << mem.out;
+}
+
+// Tasks still pending (array_parallelism=1 keeps #1 and #2 queued) end in the array's range record
+// (ArrayTaskId=1-2%1): an scancel of the array must give every task FAILED cancelled at once.
+TEST_F(SlurmLauncher, ScancelOfAnArrayWithPendingTasksFailsEveryTaskCancelled) {
+  ChildProcess child(slurm_argv({"hydra.launcher.array_parallelism=1", "fail=sleep,sleep,sleep", "+sleep_s=600",
+                                 "hydra.launcher.max_wait_min=3", "hydra.sweep.dir=s"}),
+                     dir.path());
+  const fs::path sweep = dir.path() / "s";
+  const std::string id = started_array(sweep);
+  ASSERT_FALSE(id.empty()) << "task 0 did not start";
+  const auto t0 = std::chrono::steady_clock::now();
+  auto cancel = slurm_command({"scancel", id});
+  ASSERT_EQ(cancel.exit_code, 0) << cancel.err;
+  auto r = child.wait(std::chrono::seconds(60));
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(r.signal, 0) << "the launcher hung and was killed\n" << r.out;
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_LT(took, 20) << r.out;
+  for (int n : {0, 1, 2}) {
+    EXPECT_NE(r.out.find("#" + std::to_string(n) + " FAILED (fail=sleep +sleep_s=600): cancelled: SLURM job " + id + "_" +
+                         std::to_string(n) + " ended CANCELLED"),
+              std::string::npos)
+        << n << "\n" << r.out;
+    const std::string ret = read_text(sweep / (std::to_string(n) + "/.hydra/job_return.yaml"));
+    EXPECT_NE(ret.find("  reason: cancelled\n  type: CANCELLED\n"), std::string::npos) << n << "\n" << ret;
+  }
+  const std::string end = "cb1.on_multirun_end config_name=config jobs=3";
+  ASSERT_NE(r.out.find(end), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(end), r.out.rfind(end)) << r.out;
+}
+
+// Ctrl-C with tasks still pending: they are cancelled and never reported; the sweep ends in seconds.
+TEST_F(SlurmLauncher, SigintWithPendingTasksEndsInSeconds) {
+  ChildProcess child(slurm_argv({"hydra.launcher.array_parallelism=1", "fail=sleep,sleep,sleep", "+sleep_s=600",
+                                 "hydra.launcher.interrupt_grace_s=2", "hydra.sweep.dir=s"}),
+                     dir.path());
+  const fs::path sweep = dir.path() / "s";
+  const std::string id = started_array(sweep);
+  ASSERT_FALSE(id.empty()) << "task 0 did not start";
+  const auto t0 = std::chrono::steady_clock::now();
+  child.send_signal(SIGINT);
+  auto r = child.wait(std::chrono::seconds(60));
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
+  EXPECT_LT(took, 30) << r.out;
+  EXPECT_EQ(r.out.find("UNKNOWN"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(sweep / "1")) << r.out;
 }
 
 TEST_F(SlurmLauncher, MissingClusterOrClientToolsAreClearErrors) {

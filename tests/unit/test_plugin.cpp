@@ -790,7 +790,6 @@ TEST(Manifest, StrippedLibraryIsListedFromItsManifestWithoutLoading) {
                                  ") exports: GoodCallback, OtherCallback (from its manifest)",
                              "did you mean 'host_plugins.good.OtherCallback'?"}));
   EXPECT_TRUE(registry.loaded_libraries().empty());
-  EXPECT_FALSE(mapped(file));
   EXPECT_TRUE(registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey));
 
   PluginCandidate c = hydra::internal::inspect_plugin_file(file, InventoryOptions{false});
@@ -866,8 +865,10 @@ const PluginCandidate* find_candidate(const std::vector<hydra::internal::PluginD
   return nullptr;
 }
 
+// With loading (what `hydra-plugins inspect` does), so load errors show too.
 TEST(Inventory, EveryCandidateWithItsStatusOrReason) {
-  auto reports = hydra::internal::scan_plugins(PluginSearchPath{{kRoot, kStrippedRoot, "/nonexistent/dir"}});
+  auto reports =
+      hydra::internal::scan_plugins(PluginSearchPath{{kRoot, kStrippedRoot, "/nonexistent/dir"}}, InventoryOptions{true});
   ASSERT_EQ(reports.size(), 3u);
   using S = PluginCandidate::Status;
   const fs::path mod = kRoot / "host_plugins";
@@ -908,7 +909,8 @@ TEST(Inventory, EveryCandidateWithItsStatusOrReason) {
 }
 
 TEST(Inventory, DescribeNamesEveryFileAndSummarizes) {
-  std::string text = hydra::internal::describe_plugins(PluginSearchPath{{kRoot, kStrippedRoot, "/nonexistent/dir"}});
+  std::string text = hydra::internal::describe_plugins(PluginSearchPath{{kRoot, kStrippedRoot, "/nonexistent/dir"}},
+                                                       InventoryOptions{true});
   EXPECT_THAT(text, StartsWith("Plugins (every candidate file on the plugin search path; for a module the first "
                                "file found wins)\n  " + kRoot.string() + "\n"));
   EXPECT_THAT(text, HasSubstr("    host_plugins.good: " + kGoodLib.string() +
@@ -936,9 +938,16 @@ TEST(Inventory, WithoutLoadingNothingIsMapped) {
   EXPECT_FALSE(mapped(root / "host_plugins" / "libgood.so"));
 }
 
-TEST(Inventory, StrippedWithoutManifestIsLoadedToList) {
-  PluginCandidate c =
-      hydra::internal::inspect_plugin_file(kStrippedRoot / "host_plugins" / "libgood.so", InventoryOptions{false});
+TEST(Inventory, StrippedWithoutManifestIsLoadedToListOnlyWhenAsked) {
+  const fs::path file = kStrippedRoot / "host_plugins" / "libgood.so";
+  PluginCandidate listed = hydra::internal::inspect_plugin_file(file);
+  EXPECT_EQ(listed.status, PluginCandidate::Status::ok) << listed.reason;
+  EXPECT_FALSE(listed.loaded);
+  EXPECT_TRUE(listed.factories.empty());
+  EXPECT_EQ(listed.listed_from, "nothing: symbols stripped and no manifest; `hydra-plugins inspect " +
+                                    fs::canonical(file).string() + "` loads it to list its factories");
+  EXPECT_THAT(hydra::internal::describe_plugin_file(listed), HasSubstr("factories: ? (not listed without loading)\n"));
+  PluginCandidate c = hydra::internal::inspect_plugin_file(file, InventoryOptions{true});
   EXPECT_EQ(c.status, PluginCandidate::Status::ok) << c.reason;
   EXPECT_TRUE(c.loaded);
   EXPECT_EQ(c.listed_from, "dynamic symbols (symbols stripped, no manifest: loaded to list)");
@@ -975,6 +984,73 @@ TEST(Inventory, SecurityRefusalsAndUnreachableNames) {
   EXPECT_EQ(c->status, PluginCandidate::Status::bad_permissions);
   EXPECT_THAT(c->reason, HasSubstr("outside the search dir " + fs::canonical(esc).string() +
                                    " (a symlink escapes it); copy the library into the search dir"));
+}
+
+// Every parent of the search dir up to / (as sudo checks): owned by root or us, and writable by
+// nobody else unless sticky; the search dir itself must not be a shared sticky dir such as /tmp.
+TEST(HostChecks, ParentsOfTheSearchDirAreChecked) {
+  TempDir tmp;
+  const fs::path shared = tmp.path() / "shared";
+  const fs::path root = shared / "root";
+  fs::create_directories(shared);
+  fs::create_directories(root / "host_plugins");
+  fs::copy_file(kGoodLib, root / "host_plugins" / "libgood.so");
+  const fs::path lib = root / "host_plugins" / "libgood.so";
+  const fs::path shared_c = fs::canonical(shared);
+  const fs::path root_c = fs::canonical(root);
+
+  chmod_or_fail(shared, 0777);
+  EXPECT_EQ(check_candidate(root, lib),
+            "directory " + shared_c.string() + ", a parent of the search dir " + root_c.string() +
+                ", is writable by group and others (mode 0777), so someone else could move the plugin directory "
+                "away and put another in its place; fix with: chmod go-w '" + shared_c.string() +
+                "' (or chmod +t), or keep plugins elsewhere");
+  chmod_or_fail(shared, 01777);  // sticky: others cannot rename root (ours) away
+  EXPECT_EQ(check_candidate(root, lib), std::nullopt);
+  chmod_or_fail(shared, 0755);
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(shared.c_str(), 12345, static_cast<gid_t>(-1)), 0);
+    EXPECT_THAT(check_candidate(root, lib).value_or(""),
+                StartsWith("directory " + shared_c.string() + " is owned by uid 12345, not by root or you (uid 0)"));
+    EXPECT_THAT(check_candidate(root, lib).value_or(""), HasSubstr("(it is a parent of the search dir " + root_c.string() + ")"));
+    ASSERT_EQ(::chown(shared.c_str(), 0, static_cast<gid_t>(-1)), 0);
+  }
+  // The search dir a shared sticky dir: its own advice, not `chmod go-w` (which would break /tmp).
+  chmod_or_fail(root, 01777);
+  const std::string why = check_candidate(root, lib).value_or("");
+  EXPECT_EQ(why, "directory " + root_c.string() + " is a shared directory (mode 1777: sticky, writable by group and "
+                 "others), so anyone can put a library in it; keep plugins in a directory only you can write, e.g. "
+                 "mkdir -m 0755 " + (root_c / "my-plugins").string() + ", and name that one");
+}
+
+// The host loads exactly the file it checked: the check hands out its descriptor, and the listing
+// and dlopen go through /proc/self/fd/N. The hook swaps another library in under the same name
+// right after the check; loading by name would then load that one (no GoodCallback in it).
+fs::path swap_target, swap_source;
+void swap_after_check(const fs::path& checked) {
+  if (checked == swap_target) fs::rename(swap_source, swap_target);
+}
+
+TEST(HostChecks, LoadsTheFileThatWasCheckedEvenIfSwappedAfterwards) {
+  TempDir tmp;
+  const fs::path root = tmp.with_good_module("root");
+  swap_target = fs::canonical(root / "host_plugins" / "libgood.so");
+  swap_source = tmp.path() / "root" / "swapped.so.tmp";
+  fs::copy_file(kRoot / "host_plugins" / "libplain.so", swap_source);
+  set_after_check_hook_for_tests(swap_after_check);
+  auto registry = make_registry({root});
+  CallbackHandle cb;
+  std::string error;
+  try {
+    cb = registry.create_callback("host_plugins.good.GoodCallback", Config(), kKey);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  set_after_check_hook_for_tests(nullptr);
+  EXPECT_FALSE(fs::exists(swap_source)) << "the hook did not swap the file";
+  EXPECT_EQ(error, "");
+  ASSERT_TRUE(cb);
+  EXPECT_EQ(registry.loaded_libraries(), (std::vector<fs::path>{swap_target}));
 }
 
 TEST(Debug, ReportsShadowedModulesAndManifestChecks) {

@@ -25,6 +25,8 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 
 #include <iostream>
+
+#include <sys/auxv.h>
 #include <optional>
 
 namespace fs = std::filesystem;
@@ -172,6 +174,17 @@ int run(int argc, char** argv, const AppSpec& app) {
 namespace hydra {
 
 int run_app(int argc, char** argv, const AppSpec& app) {
+  // Secure-execution mode (setuid/setgid): refused outright. An app takes paths from its command
+  // line, config and environment (run/sweep dirs, log files, plugin dirs, the config search path)
+  // and runs plugin code: pinning each of them safely is a policy we would get wrong somewhere.
+  if (::getauxval(AT_SECURE) != 0) {
+    std::cerr << "Error: " << (argc > 0 && argv[0] ? argv[0] : "this app")
+              << " refuses to run setuid or setgid (secure-execution mode): a Hydra app writes where its "
+                 "overrides say and loads plugin code, so it must run as the user who starts it; remove the bit "
+                 "(chmod u-s,g-s) and grant access through the file system or sudo instead"
+              << std::endl;
+    return 1;
+  }
   internal::install_interrupt_handlers();
   try {
     return internal::run(argc, argv, app);

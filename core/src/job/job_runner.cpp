@@ -88,6 +88,9 @@ fs::path job_output_dir(RunMode mode, const Config& config, std::chrono::system_
   } catch (const boost::property_tree::ptree_bad_path& e) {
     throw UserError(std::string("Missing hydra output dir setting: ") + e.what());
   }
+  if (dir.empty())  // fs::absolute("") throws a raw filesystem_error
+    throw UserError(std::string(mode == RunMode::RUN ? "hydra.run.dir" : "hydra.sweep.dir") +
+                    " is empty: set it to a directory (Hydra's default: outputs/${now:%Y-%m-%d}/${now:%H-%M-%S})");
   return fs::absolute(dir).lexically_normal();
 }
 

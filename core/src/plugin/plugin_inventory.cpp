@@ -64,12 +64,12 @@ void set_listing(PluginCandidate& c, const LibraryListing& listing) {
 
 // The checks the host makes, in its order; `check_dir` is the dir the security checks start from.
 void inspect_into(PluginCandidate& c, const fs::path& check_dir, const InventoryOptions& options) {
-  if (auto why = plugin::check_candidate(check_dir, c.file)) return refuse(c, Status::bad_permissions, *why);
-  std::error_code ec;
-  fs::path canonical = fs::canonical(c.file, ec);
-  if (ec) canonical = c.file;
+  plugin::CheckedFile checked;
+  if (auto why = plugin::check_candidate(check_dir, c.file, &checked)) return refuse(c, Status::bad_permissions, *why);
+  const fs::path canonical = checked.path();
 
-  LibraryListing listing = plugin::inspect_library(canonical);
+  // Read and loaded through the descriptor that was checked.
+  LibraryListing listing = plugin::inspect_library(checked.open_path());
   switch (listing.kind) {
     case LibraryListing::Kind::not_a_library:
       return refuse(c, Status::not_a_library,
@@ -95,9 +95,11 @@ void inspect_into(PluginCandidate& c, const fs::path& check_dir, const Inventory
     if (auto why = plugin::check_listing_abi(listing)) return refuse(c, Status::abi_mismatch, *why);
   } else if (manifest) {
     c.listed_from = "manifest (symbols stripped)";
-  } else {
+  } else if (must_load) {
     c.listed_from = "dynamic symbols (symbols stripped, no manifest: loaded to list)";
-    must_load = true;
+  } else {
+    c.listed_from = "nothing: symbols stripped and no manifest; `hydra-plugins inspect " + canonical.string() +
+                    "` loads it to list its factories";
   }
   if (manifest) {
     if (auto why = plugin::check_manifest(*manifest, listing, canonical))
@@ -112,7 +114,7 @@ void inspect_into(PluginCandidate& c, const fs::path& check_dir, const Inventory
 
   std::shared_ptr<plugin::PluginLibrary> library;
   try {
-    library = plugin::PluginLibrary::load(canonical);
+    library = plugin::PluginLibrary::load(std::move(checked));
   } catch (const plugin::PluginLoadError& e) {
     return refuse(c, Status::load_error,
                   std::string(e.what()) + " (`ldd " + canonical.string() +
@@ -168,7 +170,10 @@ void describe_into(std::ostringstream& out, const PluginCandidate& c, const std:
   if (!c.reason.empty()) out << ": " << c.reason;
   out << "\n";
   if (!listed || c.listed_from.empty()) return;
-  out << indent << "factories: " << factories_text(c) << "\n";
+  out << indent << "factories: " << (c.factories.empty() && !c.has_manifest && !c.loaded && c.listed_from.rfind("nothing", 0) == 0
+                                         ? std::string("? (not listed without loading)")
+                                         : factories_text(c))
+      << "\n";
   out << indent << "abi: " << (c.abi ? plugin::to_string(*c.abi) : std::string("?"));
   out << "; build key: " << (c.build_key.empty() ? std::string("? (not loaded)") : c.build_key) << "\n";
   out << indent << "listed from: " << c.listed_from << (c.has_manifest ? "; manifest: yes" : "; manifest: no")

@@ -1,8 +1,10 @@
 // Plugin diagnostics: every candidate file on the plugin search path with its factories, ABI
 // and status, or the exact reason the host would refuse it (issue 6). Used by `<app> --info
-// plugins` and by the `hydra-plugins` tool. Reads symbols and manifests without loading; loads
-// a library only to check that it loads (InventoryOptions::load) or when it is stripped and has
-// no manifest (Boost 1.74's library_info then lists nothing).
+// plugins` and by the `hydra-plugins` tool. Listing reads symbols, ELF sections and manifests and
+// loads no library: loading runs a library's static initializers, which is running its code.
+// Only an explicit `hydra-plugins inspect FILE` loads (InventoryOptions::load): to check that it
+// loads, and to list a stripped library without a manifest (Boost 1.74's library_info then lists
+// nothing).
 #pragma once
 
 #include "plugin/internal/library.hpp"
@@ -44,7 +46,7 @@ struct PluginCandidate {
 const char* to_string(PluginCandidate::Status status);
 
 struct InventoryOptions {
-  bool load = true;  // dlopen every plugin that passes the other checks, to report load errors
+  bool load = false;  // dlopen each plugin that passes the other checks (inspect only): load errors, stripped lists
 };
 
 struct PluginDirReport {

@@ -104,8 +104,54 @@ std::string unreadable_reason(const fs::path& file, const std::string& boost_err
   return "unreadable ELF file (" + boost_error + ")";
 }
 
+std::string machine_name(unsigned machine) {
+  switch (machine) {
+    case EM_386: return "x86 (32-bit)";
+    case EM_X86_64: return "x86-64";
+    case EM_AARCH64: return "AArch64";
+    case EM_ARM: return "ARM";
+    case EM_RISCV: return "RISC-V";
+    case EM_PPC64: return "PowerPC64";
+    case EM_S390: return "S/390";
+    case EM_MIPS: return "MIPS";
+    case EM_LOONGARCH: return "LoongArch";
+    default: return "machine " + std::to_string(machine);
+  }
+}
+
+// e_machine of a 64-bit ELF file, or nullopt (not one, unreadable: Boost's reading says why).
+std::optional<unsigned> elf64_machine(const fs::path& file) {
+  Elf64_Ehdr ehdr{};
+  std::FILE* in = std::fopen(file.c_str(), "rb");
+  if (!in) return std::nullopt;
+  const std::size_t got = std::fread(&ehdr, 1, sizeof ehdr, in);
+  std::fclose(in);
+  if (got < sizeof ehdr || std::memcmp(ehdr.e_ident, ELFMAG, SELFMAG) != 0 || ehdr.e_ident[EI_CLASS] != ELFCLASS64)
+    return std::nullopt;
+  return ehdr.e_machine;
+}
+
+// The host's own e_machine, read once from the running program.
+unsigned host_machine() {
+  static const unsigned machine = elf64_machine("/proc/self/exe").value_or(EM_NONE);
+  return machine;
+}
+
+// dlopen says only "No such file or directory" for a library of another architecture.
+std::optional<std::string> foreign_machine(const fs::path& file) {
+  auto machine = elf64_machine(file);
+  if (!machine || *machine == host_machine() || host_machine() == EM_NONE) return std::nullopt;
+  return "a library built for " + machine_name(*machine) + " (ELF e_machine " + std::to_string(*machine) +
+         "), but this host runs " + machine_name(host_machine()) + " (e_machine " + std::to_string(host_machine()) +
+         "); rebuild the plugin for this machine";
+}
+
 LibraryListing inspect(const fs::path& file) {
   LibraryListing listing;
+  if (auto why = foreign_machine(file)) {
+    listing.error = *why;
+    return listing;  // not_a_library
+  }
   try {
     boost::dll::library_info info(file);
     auto sections = info.sections();
@@ -197,6 +243,7 @@ std::string dlerror_text(const std::string& boost_message) {
 struct PluginLibrary::Impl {
   boost::dll::shared_library library;
   fs::path path;
+  CheckedFile checked;  // the descriptor it was opened through, open while the library is
 };
 
 PluginLibrary::PluginLibrary(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -204,9 +251,16 @@ PluginLibrary::~PluginLibrary() = default;
 
 namespace {
 constexpr auto kLoadMode = boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local;
+
+void replace_all_in(std::string& text, const std::string& from, const std::string& to) {
+  if (from.empty()) return;
+  for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
+    text.replace(pos, from.size(), to);
 }
+}  // namespace
 
 std::shared_ptr<PluginLibrary> PluginLibrary::load(const fs::path& file) {
+  if (auto why = foreign_machine(file)) throw PluginLoadError(file.string() + ": " + *why);
   auto impl = std::make_unique<Impl>();
   impl->path = file;
   try {
@@ -214,6 +268,22 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const fs::path& file) {
   } catch (const std::exception& e) {
     throw PluginLoadError(dlerror_text(e.what()));
   }
+  return std::shared_ptr<PluginLibrary>(new PluginLibrary(std::move(impl)));
+}
+
+std::shared_ptr<PluginLibrary> PluginLibrary::load(CheckedFile&& checked) {
+  const fs::path open_path = checked.open_path();
+  if (auto why = foreign_machine(open_path)) throw PluginLoadError(checked.path().string() + ": " + *why);
+  auto impl = std::make_unique<Impl>();
+  impl->path = checked.path();
+  try {
+    impl->library.load(open_path, kLoadMode);
+  } catch (const std::exception& e) {
+    std::string text = dlerror_text(e.what());
+    replace_all_in(text, open_path.string(), checked.path().string());  // dlerror names /proc/self/fd/N
+    throw PluginLoadError(text);
+  }
+  impl->checked = std::move(checked);
   return std::shared_ptr<PluginLibrary>(new PluginLibrary(std::move(impl)));
 }
 

@@ -89,6 +89,7 @@ struct Module {
   std::optional<plugin::Manifest> manifest;
   std::string manifest_error;
   std::shared_ptr<PluginLibrary> library;  // null until a factory of it is used
+  plugin::CheckedFile checked;             // what was checked, read and (then) loaded by descriptor
 };
 
 // Destroys the object inside the plugin, then lets go of the library.
@@ -102,7 +103,7 @@ struct PluginDeleter {
 
 [[noreturn]] void throw_locate(const std::string& target, const std::string& full_key,
                                const std::vector<std::string>& help) {
-  std::string message = "Error locating target '" + target + "'\nfull_key: " + full_key;
+  std::string message = "Error locating target '" + plugin::printable_target(target) + "'\nfull_key: " + full_key;
   for (const auto& line : help) message += "\n  " + line;
   throw UserError(message);
 }
@@ -161,9 +162,9 @@ struct PluginRegistry::Impl {
   // The library file of the module in the search path; throws for a refused candidate; returns
   // an empty path (with `tried` filled) when there is none.
   fs::path locate(const plugin::TargetName& name, const std::string& target, const std::string& full_key,
-                  std::vector<std::string>& tried);
+                  std::vector<std::string>& tried, plugin::CheckedFile& checked);
 
-  Module& module_at(const fs::path& canonical_file);
+  Module& module_at(plugin::CheckedFile&& checked);
 };
 
 const plugin_abi::FactoryRecord* PluginRegistry::Impl::find_in_app(const plugin::TargetName& name,
@@ -236,7 +237,8 @@ const plugin_abi::FactoryRecord* PluginRegistry::Impl::find_in_app(const plugin:
 }
 
 fs::path PluginRegistry::Impl::locate(const plugin::TargetName& name, const std::string& target,
-                                      const std::string& full_key, std::vector<std::string>& tried) {
+                                      const std::string& full_key, std::vector<std::string>& tried,
+                                      plugin::CheckedFile& checked) {
   for (const auto& dir : search_path.dirs) {
     fs::path file = plugin::module_file(dir, name.module_parts);
     debug_log("searching " + dir.string() + " for module '" + name.module + "'");
@@ -252,7 +254,7 @@ fs::path PluginRegistry::Impl::locate(const plugin::TargetName& name, const std:
       debug_log("  " + tried.back());
       continue;
     }
-    if (auto why = plugin::check_candidate(dir, file)) {
+    if (auto why = plugin::check_candidate(dir, file, &checked)) {
       debug_log("  refused " + file.string() + ": " + *why);
       std::vector<std::string> help = tried;
       help.push_back("refused " + file.string() + ": " + *why);
@@ -279,14 +281,16 @@ fs::path PluginRegistry::Impl::locate(const plugin::TargetName& name, const std:
   return {};
 }
 
-Module& PluginRegistry::Impl::module_at(const fs::path& canonical_file) {
-  auto it = modules.find(canonical_file.string());
+Module& PluginRegistry::Impl::module_at(plugin::CheckedFile&& checked) {
+  const std::string key = checked.path().string();
+  auto it = modules.find(key);
   if (it != modules.end()) return it->second;
   Module module;
-  module.listing = plugin::inspect_library(canonical_file);
+  module.listing = plugin::inspect_library(checked.open_path());
   if (module.listing.kind == LibraryListing::Kind::plugin || module.listing.kind == LibraryListing::Kind::stripped)
-    module.manifest = plugin::read_manifest(canonical_file, module.manifest_error);
-  return modules.emplace(canonical_file.string(), std::move(module)).first->second;
+    module.manifest = plugin::read_manifest(checked.path(), module.manifest_error);
+  module.checked = std::move(checked);
+  return modules.emplace(key, std::move(module)).first->second;
 }
 
 PluginRegistry::PluginRegistry(PluginSearchPath search_path, std::string app_module)
@@ -338,7 +342,8 @@ std::shared_ptr<void> PluginRegistry::create(const std::string& target, const Co
 
   if (!record) {
     std::vector<std::string> tried;
-    fs::path file = impl_->locate(*name, target, full_key, tried);
+    plugin::CheckedFile checked;
+    fs::path file = impl_->locate(*name, target, full_key, tried, checked);
     if (file.empty()) {
       std::vector<std::string> help = app_notes;
       if (!app_notes.empty()) {
@@ -367,10 +372,8 @@ std::shared_ptr<void> PluginRegistry::create(const std::string& target, const Co
       throw_locate(target, full_key, help);
     }
 
-    std::error_code ec;
-    fs::path canonical = fs::canonical(file, ec);
-    if (ec) canonical = file;
-    Module& module = impl_->module_at(canonical);
+    const fs::path canonical = checked.path();
+    Module& module = impl_->module_at(std::move(checked));
     const LibraryListing& listing = module.listing;
     const std::string shown = file.string();
     using Kind = LibraryListing::Kind;
@@ -439,7 +442,7 @@ std::shared_ptr<void> PluginRegistry::create(const std::string& target, const Co
     if (!module.library) {
       std::shared_ptr<PluginLibrary> loaded;
       try {
-        loaded = PluginLibrary::load(canonical);
+        loaded = PluginLibrary::load(std::move(module.checked));
       } catch (const plugin::PluginLoadError& e) {
         debug_log("  failed to load " + shown + ": " + e.what());
         throw_locate(target, full_key, {shown + ": failed to load: " + e.what()});

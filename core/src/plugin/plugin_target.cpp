@@ -2,6 +2,7 @@
 
 #include "util/strings.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <iostream>
 #include <system_error>
+#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -26,9 +28,32 @@ bool is_identifier(std::string_view text) {
   return true;
 }
 
+std::string printable_target(std::string_view target) {
+  std::string out;
+  for (char c : target) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", byte);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::optional<TargetName> parse_target(std::string_view target, std::string& why) {
   const char* shape = "a target is a dotted path of identifiers ([A-Za-z_][A-Za-z0-9_]*), module.Factory, "
                       "e.g. my_plugins.MyCallback";
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(target[i]);
+    if (byte < 0x20 || byte == 0x7f) {
+      why = "'" + printable_target(target) + "' holds a control character (" + printable_target(target.substr(i, 1)) +
+            " at offset " + std::to_string(i) + "); " + shape;
+      return std::nullopt;
+    }
+  }
   if (target.empty()) {
     why = "'_target_' is empty; " + std::string(shape);
     return std::nullopt;
@@ -86,27 +111,71 @@ std::string octal_mode(mode_t mode) {
   return buf;
 }
 
-// Owner root or euid, not group/world-writable.
-std::optional<std::string> check_owner_and_mode(const fs::path& path, bool is_dir) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return "cannot stat " + path.string() + ": " + std::strerror(errno);
+std::string who_can_write(mode_t mode) {
+  return (mode & S_IWOTH) ? ((mode & S_IWGRP) ? "group and others" : "others") : "group";
+}
+
+// Owner root or euid: nobody else can chmod it or (for a dir) replace what is in it.
+std::optional<std::string> check_owner(const fs::path& path, const struct stat& st, const char* what) {
+  const uid_t euid = ::geteuid();
+  if (st.st_uid == 0 || st.st_uid == euid) return std::nullopt;
+  return what + path.string() + " is owned by uid " + std::to_string(st.st_uid) + ", not by root or you (uid " +
+         std::to_string(euid) + "), so someone else could replace it; chown it to root or to yourself";
+}
+
+// The search dir, the dirs below it on the way to the file, and the file: owned by root or euid
+// and writable by nobody else. A shared sticky dir such as /tmp fails here with its own advice:
+// anyone may add a library to it, and chmod go-w would break it for everybody.
+std::optional<std::string> check_strict(const fs::path& path, const struct stat& st, bool is_dir) {
   const char* what = is_dir ? "directory " : "file ";
-  uid_t euid = ::geteuid();
-  if (st.st_uid != 0 && st.st_uid != euid)
-    return what + path.string() + " is owned by uid " + std::to_string(st.st_uid) + ", not by root or you (uid " +
-           std::to_string(euid) + "), so someone else could replace it; chown it to root or to yourself";
-  if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-    std::string who = (st.st_mode & S_IWOTH) ? ((st.st_mode & S_IWGRP) ? "group and others" : "others") : "group";
-    return what + path.string() + " is writable by " + who + " (mode " + octal_mode(st.st_mode) +
-           "), so someone else could replace the plugin; fix with: chmod go-w '" + path.string() + "'";
-  }
-  return std::nullopt;
+  if (auto why = check_owner(path, st, what)) return why;
+  if (!(st.st_mode & (S_IWGRP | S_IWOTH))) return std::nullopt;
+  if (is_dir && (st.st_mode & S_ISVTX))
+    return what + path.string() + " is a shared directory (mode " + octal_mode(st.st_mode) + ": sticky, writable by " +
+           who_can_write(st.st_mode) + "), so anyone can put a library in it; keep plugins in a directory only you "
+           "can write, e.g. mkdir -m 0755 " + (path / "my-plugins").string() + ", and name that one";
+  return what + path.string() + " is writable by " + who_can_write(st.st_mode) + " (mode " + octal_mode(st.st_mode) +
+         "), so someone else could replace the plugin; fix with: chmod go-w '" + path.string() + "'";
+}
+
+// A parent of the search dir, up to /: owned by root or euid, and writable by nobody else unless
+// sticky (as sudo checks). In a sticky dir others cannot rename or remove an entry they do not
+// own, and the entry below it (the next dir down) is itself checked to be root's or ours.
+std::optional<std::string> check_parent(const fs::path& path, const struct stat& st, const fs::path& search_dir) {
+  if (auto why = check_owner(path, st, "directory ")) return *why + " (it is a parent of the search dir " + search_dir.string() + ")";
+  if (!(st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_mode & S_ISVTX)) return std::nullopt;
+  return "directory " + path.string() + ", a parent of the search dir " + search_dir.string() + ", is writable by " +
+         who_can_write(st.st_mode) + " (mode " + octal_mode(st.st_mode) + "), so someone else could move the plugin "
+         "directory away and put another in its place; fix with: chmod go-w '" + path.string() +
+         "' (or chmod +t), or keep plugins elsewhere";
 }
 
 }  // namespace
 
-std::optional<std::string> check_candidate(const fs::path& search_dir, const fs::path& file) {
+CheckedFile::~CheckedFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+CheckedFile::CheckedFile(CheckedFile&& other) noexcept : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
+
+CheckedFile& CheckedFile::operator=(CheckedFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
+
+fs::path CheckedFile::open_path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+namespace {
+void (*after_check_hook)(const fs::path&) = nullptr;
+}
+
+void set_after_check_hook_for_tests(void (*hook)(const fs::path& checked_file)) { after_check_hook = hook; }
+
+std::optional<std::string> check_candidate(const fs::path& search_dir, const fs::path& file, CheckedFile* opened) {
   std::error_code ec;
   fs::path dir_c = fs::canonical(search_dir, ec);
   if (ec) return "cannot resolve the search dir " + search_dir.string() + ": " + ec.message();
@@ -122,20 +191,57 @@ std::optional<std::string> check_candidate(const fs::path& search_dir, const fs:
            " (a symlink escapes it); copy the library into the search dir, or add its real directory to the "
            "plugin path";
 
-  struct stat st {};
-  if (::stat(file_c.c_str(), &st) != 0) return "cannot stat " + file_c.string() + ": " + std::strerror(errno);
-  if (!S_ISREG(st.st_mode)) return file_c.string() + " is not a regular file; a plugin must be a library file";
-
-  // The search dir and every directory below it on the way to the file, then the file.
-  fs::path dir = dir_c;
-  if (auto why = check_owner_and_mode(dir, true)) return why;
-  fs::path parent = file_c.parent_path();
-  for (auto it = file_it; it != file_c.end(); ++it) {
-    if (dir == parent) break;
-    dir /= *it;
-    if (auto why = check_owner_and_mode(dir, true)) return why;
+  // Walk from / down to the file by descriptor (openat, O_NOFOLLOW: nothing on the way can be
+  // swapped for a symlink between two steps), checking each dir as it is opened; the file is
+  // then checked through the very descriptor that is loaded (/proc/self/fd/N).
+  const fs::path root = file_c.root_path();
+  int dir_fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) return "cannot open " + root.string() + ": " + std::strerror(errno);
+  auto close_dir = [&dir_fd] {
+    if (dir_fd >= 0) ::close(dir_fd);
+  };
+  fs::path at = root;
+  std::vector<std::string> parts;
+  for (const auto& part : file_c.relative_path()) parts.push_back(part.string());
+  for (std::size_t i = 0;; ++i) {
+    struct stat st {};
+    if (::fstat(dir_fd, &st) != 0) {
+      std::string why = "cannot stat " + at.string() + ": " + std::strerror(errno);
+      close_dir();
+      return why;
+    }
+    const bool below_search_dir = std::distance(dir_c.begin(), dir_c.end()) <= static_cast<long>(i) + 1;
+    auto why = below_search_dir ? check_strict(at, st, true) : check_parent(at, st, dir_c);
+    if (why) {
+      close_dir();
+      return why;
+    }
+    if (i + 1 == parts.size()) break;
+    const int next = ::openat(dir_fd, parts[i].c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    at /= parts[i];
+    if (next < 0) {
+      std::string why = "cannot open directory " + at.string() + " (" + std::strerror(errno) +
+                        "): it changed while the plugin host checked it";
+      close_dir();
+      return why;
+    }
+    ::close(dir_fd);
+    dir_fd = next;
   }
-  return check_owner_and_mode(file_c, false);
+  const int fd = ::openat(dir_fd, parts.back().c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  const int open_errno = errno;
+  close_dir();
+  if (fd < 0) return "cannot open " + file_c.string() + ": " + std::strerror(open_errno);
+  CheckedFile checked;
+  checked.fd_ = fd;
+  checked.path_ = file_c;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return "cannot stat " + file_c.string() + ": " + std::strerror(errno);
+  if (!S_ISREG(st.st_mode)) return file_c.string() + " is not a regular file; a plugin must be a library file";
+  if (auto why = check_strict(file_c, st, false)) return why;
+  if (after_check_hook) after_check_hook(file_c);
+  if (opened) *opened = std::move(checked);
+  return std::nullopt;
 }
 
 bool debug_enabled() {

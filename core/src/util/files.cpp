@@ -22,11 +22,26 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   }
 }
 
+namespace {
+
+// mkdir says only "File exists" when a dangling symlink is in the way: name it.
+std::string in_the_way(const std::filesystem::path& dir, const std::string& otherwise) {
+  std::error_code ec;
+  for (std::filesystem::path at = dir; !at.empty() && at != at.root_path(); at = at.parent_path()) {
+    if (std::filesystem::is_symlink(std::filesystem::symlink_status(at, ec)) && !std::filesystem::exists(at, ec))
+      return at.string() + " is a dangling symlink (to " + std::filesystem::read_symlink(at, ec).string() +
+             "); remove it or point it at a directory";
+  }
+  return otherwise;
+}
+
+}  // namespace
+
 void create_dirs(const std::filesystem::path& dir, const std::string& what) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw OutputError("Cannot create " + (what.empty() ? "" : what + " ") + dir.string() + ": " +
-                            hydra::describe_errno(ec.value()));
+                            in_the_way(dir, hydra::describe_errno(ec.value())));
 }
 
 std::filesystem::path claim_new_dir(const std::filesystem::path& dir) {
@@ -38,7 +53,7 @@ std::filesystem::path claim_new_dir(const std::filesystem::path& dir) {
     // EEXIST on a dir: another run's (or an earlier one's), try the next name; else a real failure.
     if (err == EEXIST && std::filesystem::is_directory(candidate)) continue;
     throw OutputError("Cannot create the output dir " + candidate.string() + ": " +
-                      (err == EEXIST ? "a file of that name is in the way" : hydra::describe_errno(err)));
+                      in_the_way(candidate, err == EEXIST ? "a file of that name is in the way" : hydra::describe_errno(err)));
   }
 }
 

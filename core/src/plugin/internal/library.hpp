@@ -14,6 +14,8 @@
 
 namespace hydra::internal::plugin {
 
+class CheckedFile;
+
 struct AbiVersion {
   std::uint32_t major = 0;
   std::uint32_t minor = 0;
@@ -64,6 +66,9 @@ std::string dlerror_text(const std::string& boost_message);
 class PluginLibrary {
  public:
   static std::shared_ptr<PluginLibrary> load(const std::filesystem::path& file);
+  // Loads the file a check_candidate() opened, through its descriptor (/proc/self/fd/N), and
+  // keeps the descriptor open as long as the library: nothing swapped in after the check is loaded.
+  static std::shared_ptr<PluginLibrary> load(CheckedFile&& checked);
   static std::shared_ptr<PluginLibrary> load_program();
   ~PluginLibrary();
   PluginLibrary(const PluginLibrary&) = delete;

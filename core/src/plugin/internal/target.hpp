@@ -17,6 +17,9 @@ struct TargetName {
   std::string factory;
 };
 
+// `target` with control characters (a NUL from a YAML "\0" would cut a C string short) as \xNN.
+std::string printable_target(std::string_view target);
+
 // [A-Za-z_][A-Za-z0-9_]*
 bool is_identifier(std::string_view text);
 
@@ -33,11 +36,42 @@ std::filesystem::path module_file(const std::filesystem::path& dir, const std::v
 // the environment).
 std::vector<std::filesystem::path> plugin_path_from_env(const char* value, bool secure);
 
-// Whether `file` (an existing directory entry under `search_dir`) may be loaded: the
-// canonical file stays inside the canonical search dir, is a regular file, and it and every
-// directory from the search dir down to it are owned by root or the effective user and not
-// group- or world-writable. Returns nullopt when fine, else why it is refused and how to fix it.
-std::optional<std::string> check_candidate(const std::filesystem::path& search_dir, const std::filesystem::path& file);
+// A plugin file open on the descriptor its checks were made through: loading and reading it by
+// open_path() (/proc/self/fd/N) gets exactly the file that was checked, whatever happens to its
+// name afterwards.
+class CheckedFile {
+ public:
+  CheckedFile() = default;
+  ~CheckedFile();
+  CheckedFile(CheckedFile&& other) noexcept;
+  CheckedFile& operator=(CheckedFile&& other) noexcept;
+  CheckedFile(const CheckedFile&) = delete;
+  CheckedFile& operator=(const CheckedFile&) = delete;
+
+  bool is_open() const { return fd_ >= 0; }
+  std::filesystem::path open_path() const;                      // /proc/self/fd/N
+  const std::filesystem::path& path() const { return path_; }  // the canonical path that was checked
+
+ private:
+  friend std::optional<std::string> check_candidate(const std::filesystem::path&, const std::filesystem::path&,
+                                                    CheckedFile*);
+  int fd_ = -1;
+  std::filesystem::path path_;
+};
+
+// Whether `file` (an existing directory entry under `search_dir`) may be loaded: the canonical
+// file stays inside the canonical search dir and is a regular file; it and every directory from
+// the search dir down to it are owned by root or the effective user and writable by nobody else
+// (a shared sticky dir such as /tmp is refused as a plugin dir); every parent of the search dir up
+// to / is owned by root or the effective user and writable by nobody else unless sticky. The walk
+// goes by descriptor (openat, O_NOFOLLOW) and the file is checked through its open descriptor,
+// handed out in `opened`. Returns nullopt when fine, else why it is refused and how to fix it.
+std::optional<std::string> check_candidate(const std::filesystem::path& search_dir, const std::filesystem::path& file,
+                                           CheckedFile* opened = nullptr);
+
+// Tests only: called with the checked file's path right after a successful check, before the
+// caller loads it (the deterministic window for a swap attempt).
+void set_after_check_hook_for_tests(void (*hook)(const std::filesystem::path& checked_file));
 
 // HYDRA_DEBUG_PLUGINS set (and not "0"): every decision of the host goes to stderr.
 bool debug_enabled();
