@@ -135,7 +135,7 @@ TEST(YamlFilesReadByPyYaml, SweepWithJobReturnsPickledJobInfoAndReport) {
   }
   EXPECT_TRUE(contains(files["sweep/multirun.yaml"], R"("kv_sep": "=")")) << files["sweep/multirun.yaml"];
   const std::string& report = files["sweep/report.yaml"];
-  EXPECT_TRUE(contains(report, R"("overrides": "foo=0x1F")")) << report;
+  EXPECT_TRUE(contains(report, R"("overrides": ["foo=0x1F"])")) << report;
   EXPECT_TRUE(contains(report, R"("return_value": "ret-1:20")")) << report;
   EXPECT_TRUE(contains(report, R"("completed": 4)")) << report;
 }

@@ -250,7 +250,6 @@ const EmitCase kEmitCases[] = {
     {"\x01""", "k: \"\\x01\"\n"},
     {"a\x7f""b", "k: \"a\\x7Fb\"\n"},
     {"\xef""\xbb""\xbf""a", "k: \"\\uFEFFa\"\n"},
-    {"a\x00""", "k: \"a\\0\"\n"},
     {"a\x0d""\nb", "k: \"a\\r\\nb\"\n"},
     {"\\", "k: \\\n"},
     {"${a}", "k: ${a}\n"},
@@ -308,6 +307,24 @@ TEST(YamlOmegaConfRead, QuotedLookAlikesStayStrings) {
   EXPECT_EQ(hydra::to_yaml(parsed), "a: 'yes'\nb: '0x1F'\nc: '1:20'\nd: '2001-01-01'\ne: 'null'\nf: '='\n");
 }
 
+// PyYAML writes a string ending in newlines as a single-quoted scalar ending in empty lines;
+// yaml-cpp alone reads one newline too few. Values from yaml.safe_load.
+TEST(YamlOmegaConfRead, SingleQuotedScalarsEndingInEmptyLinesKeepEveryNewline) {
+  struct Case {
+    const char* yaml;
+    const char* value;
+  };
+  for (auto [yaml, value] : {Case{"k: '\n\n  '\n", "\n"}, Case{"k: 'a\n\n  '\n", "a\n"}, Case{"k: 'a\n\n\n  '\n", "a\n\n"},
+                             Case{"k: '\n\n\n  '\n", "\n\n"}, Case{"k: 'a\n\n\n  b\n\n\n  '\n", "a\n\nb\n\n"},
+                             Case{"a:\n  k: 'x  y\n\n    it''s \n\n\n    '\n", "x  y\nit's\n\n"}}) {
+    Config parsed = parse_yaml(yaml, "conf.yaml");
+    auto leaf = parsed.get_child_optional("k");
+    if (!leaf) leaf = parsed.get_child_optional("a.k");
+    ASSERT_TRUE(leaf) << yaml;
+    EXPECT_EQ(leaf->data(), Value::string(value)) << yaml;
+  }
+}
+
 TEST(YamlOmegaConfRead, BigHexIntsKeepEveryDigit) {
   EXPECT_EQ(parse_yaml("k: 0xFFFFFFFFFFFFFFFFFFFF\n", "c.yaml").get_child("k").data().text(), "1208925819614629174706175");
   EXPECT_EQ(parse_yaml("k: -0b1_0000\n", "c.yaml").get_child("k").data().text(), "-16");
@@ -345,6 +362,7 @@ TEST(YamlOmegaConfEmit, StringsAreWrittenAsOmegaConfWritesThem) {
   for (const auto& c : kEmitCases) {
     std::string emitted = hydra::to_yaml(single(c.text));
     EXPECT_EQ(emitted, c.emitted) << c.text;
+    if (std::string(c.text) == "???") continue;  // plain ???: OmegaConf reads it back as missing, as we do
     Config back = parse_yaml(emitted, "emitted.yaml");
     EXPECT_EQ(back.get_child("k").data(), Value::string(c.text)) << emitted;
   }

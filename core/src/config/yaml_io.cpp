@@ -243,6 +243,48 @@ Value scalar_value(const std::string& tag, const std::string& raw, const YAML::M
                   "'. Remove the tag or quote the value");
 }
 
+// The value of the single-quoted scalar starting at text[quote], folded as YAML (and PyYAML) fold
+// it: a line break is a space, or n newlines when n empty lines follow; whitespace around breaks
+// is dropped. yaml-cpp loses a newline when such a scalar ends in empty lines ('a\n\n\n  ' is
+// "a\n\n", '\n\n  ' is "\n"), which is how PyYAML writes strings ending in newlines.
+std::optional<std::string> single_quoted_value(const std::string& text, std::size_t quote) {
+  std::string out;
+  std::size_t empty_lines = 0;
+  bool first_line = true, at_line_start = false;
+  std::size_t pending_space = std::string::npos;  // where trailing blanks of the current line start
+  for (std::size_t i = quote + 1; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+      c = text[++i];
+    } else if (c == '\'') {
+      // Blanks before the closing quote are kept; an empty last line still ends a fold.
+      if (at_line_start) out += empty_lines == 0 ? std::string(" ") : std::string(empty_lines, '\n');
+      return out;
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      if (pending_space != std::string::npos) out.resize(pending_space);
+      pending_space = std::string::npos;
+      if (at_line_start && !first_line) ++empty_lines;
+      first_line = false;
+      at_line_start = true;
+      continue;
+    }
+    if (at_line_start && (c == ' ' || c == '\t')) continue;  // indentation
+    if (at_line_start) {
+      out += empty_lines == 0 ? std::string(" ") : std::string(empty_lines, '\n');
+      empty_lines = 0;
+      at_line_start = false;
+    }
+    if (c == ' ' || c == '\t') {
+      if (pending_space == std::string::npos) pending_space = out.size();
+    } else {
+      pending_space = std::string::npos;
+    }
+    out += c;
+  }
+  return std::nullopt;
+}
+
 // A config tree built straight from yaml-cpp's parse events: one pass over the text, and no
 // YAML::Node graph to build and then convert (the two cost ~4x the parse on small files).
 // Limits on the tree a text may expand to: the syntax nesting is limited by yaml-cpp (500), but
@@ -257,7 +299,7 @@ class ConfigBuilder : public YAML::EventHandler {
   static constexpr int kMaxDepth = 1000;
   static constexpr std::size_t kMaxNodes = 200'000;
 
-  explicit ConfigBuilder(const std::string& source) : source_(source) {}
+  ConfigBuilder(const std::string& source, const std::string& text) : source_(source), text_(text) {}
 
   // The document's tree (taken out by swapping: returning the member would copy every node);
   // a null document is an empty config.
@@ -281,7 +323,7 @@ class ConfigBuilder : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     if (expecting_key()) return scalar_key(mark, tag, anchor, value);
-    Config* node = add(Config(scalar_value(tag, value, mark, source_)), mark, 1, 1);
+    Config* node = add(Config(scalar_value(tag, reread_if_folded(tag, value, mark), mark, source_)), mark, 1, 1);
     remember(anchor, *node, 1, 1);
   }
 
@@ -356,6 +398,18 @@ class ConfigBuilder : public YAML::EventHandler {
 
   static std::string a_kind(NodeKind kind) { return (kind == NodeKind::Int ? "an " : "a ") + std::string(to_string(kind)); }
 
+  // A single-quoted scalar that may end in folded empty lines, read again from the text (see
+  // single_quoted_value); any other scalar as yaml-cpp read it.
+  const std::string& reread_if_folded(const std::string& tag, const std::string& value, const YAML::Mark& mark) {
+    if (tag != "!" || !(value.empty() || value.back() == '\n') || mark.pos < 0) return value;
+    auto pos = static_cast<std::size_t>(mark.pos);
+    if (pos >= text_.size() || text_[pos] != '\'') return value;
+    auto folded = single_quoted_value(text_, pos);
+    if (!folded) return value;
+    reread_ = std::move(*folded);
+    return reread_;
+  }
+
   // A key as OmegaConf holds it: a plain `0x1F` is the int 31, `yes` the bool true, printed so.
   void scalar_key(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& raw) {
     std::string text = scalar_text(raw);
@@ -367,7 +421,7 @@ class ConfigBuilder : public YAML::EventHandler {
       map.has_key = map.key_is_merge = true;
       return;
     }
-    Value value = plain && text == "=" ? Value::string(text) : scalar_value(tag, raw, mark, source_);
+    Value value = plain && text == "=" ? Value::string(text) : scalar_value(tag, reread_if_folded(tag, raw, mark), mark, source_);
     if (value.kind() == NodeKind::Null) null_key(mark);
     if (anchor != YAML::NullAnchor) {
       // An anchored key can be aliased as a value too: keep it as the value it would be.
@@ -500,6 +554,8 @@ class ConfigBuilder : public YAML::EventHandler {
   }
 
   const std::string& source_;
+  const std::string& text_;
+  std::string reread_;  // the last scalar read again by reread_if_folded
   YAML::Mark document_start_;
   Config root_;
   bool has_root_ = false;
@@ -589,7 +645,7 @@ void check_no_second_document(YAML::Parser& parser, const YAML::Mark& first, con
 
 Config parse_yaml(const std::string& text, const std::string& source) {
   check_yaml_characters(text, source);
-  ConfigBuilder builder(source);
+  ConfigBuilder builder(source, text);
   try {
     std::istringstream stream(text);
     YAML::Parser parser(stream);

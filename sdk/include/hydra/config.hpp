@@ -151,15 +151,25 @@ inline Value Value::floating(double v) {
   std::string text = negative ? "-" : "";
   if (exponent >= -4 && exponent < 16) {
     if (exponent < 0) {
-      text += "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+      text += "0.";
+      text.append(static_cast<std::size_t>(-exponent - 1), '0');
+      text += digits;
     } else {
       auto point = static_cast<std::size_t>(exponent) + 1;
       if (digits.size() < point) digits.append(point - digits.size(), '0');
-      text += digits.substr(0, point) + "." + (digits.size() > point ? digits.substr(point) : "0");
+      text.append(digits, 0, point);
+      text += '.';
+      if (digits.size() > point)
+        text.append(digits, point, std::string::npos);
+      else
+        text += '0';
     }
   } else {
-    text += digits.substr(0, 1);
-    if (digits.size() > 1) text += "." + digits.substr(1);
+    text += digits[0];
+    if (digits.size() > 1) {
+      text += '.';
+      text.append(digits, 1, std::string::npos);
+    }
     char exp[16];
     std::snprintf(exp, sizeof exp, "e%c%02d", exponent < 0 ? '-' : '+', exponent < 0 ? -exponent : exponent);
     text += exp;

@@ -149,6 +149,9 @@ inline bool is_timestamp(std::string_view s) {
 // The type a plain scalar gets: from OmegaConf's loader (`on_load`: OmegaConf's floats, no
 // timestamps) or from yaml.Dumper's resolver (PyYAML's floats, timestamps).
 inline PlainKind resolve(std::string_view s, bool on_load) {
+  // Every non-string form starts with one of these (most strings are done here).
+  if (!s.empty() && std::string_view("0123456789+-.~<=nNyYtTfFoO").find(s[0]) == std::string_view::npos)
+    return PlainKind::String;
   if (is_null(s)) return PlainKind::Null;
   if (is_bool(s)) return PlainKind::Bool;
   if (is_int(s)) return PlainKind::Int;
@@ -183,12 +186,21 @@ inline std::size_t python_space_at(std::string_view s, std::size_t i) {
   return 0;
 }
 
-inline std::string_view python_strip(std::string_view s) {
+// The text without Python's leading whitespace, and false if it cannot start a number (most
+// strings: checked before the full strip, which scans the whole text).
+inline bool could_be_python_number(std::string_view& s, bool float_words) {
   std::size_t length;
   while (!s.empty() && (length = python_space_at(s, 0)) != 0) s.remove_prefix(length);
-  // Trailing: scan forward for the last non-space character (spaces may be multi-byte).
+  if (s.empty()) return false;
+  char c = s[0];
+  if (digit(c) || c == '-' || c == '+' || c == '.') return true;
+  return float_words && (c == 'i' || c == 'I' || c == 'n' || c == 'N');
+}
+
+inline std::string_view python_strip_trailing(std::string_view s) {
+  // Scans forward for the last non-space character (spaces may be multi-byte).
   std::size_t end = 0;
-  for (std::size_t i = 0; i < s.size();) {
+  for (std::size_t i = 0, length; i < s.size();) {
     length = python_space_at(s, i);
     if (length == 0) {
       ++i;
@@ -226,14 +238,16 @@ inline bool iequals_ascii(std::string_view a, std::string_view b) {
 
 // Python's int(s) succeeds (ASCII digits; Python also takes other Unicode decimal digits).
 inline bool python_int_accepts(std::string_view s) {
-  s = detail::python_strip(s);
+  if (!detail::could_be_python_number(s, false)) return false;
+  s = detail::python_strip_trailing(s);
   std::size_t start = detail::has_sign(s) ? 1 : 0;
   return detail::python_digits(s, start) == s.size();
 }
 
 // Python's float(s) succeeds.
 inline bool python_float_accepts(std::string_view s) {
-  s = detail::python_strip(s);
+  if (!detail::could_be_python_number(s, true)) return false;
+  s = detail::python_strip_trailing(s);
   std::string_view body = detail::has_sign(s) ? s.substr(1) : s;
   if (detail::iequals_ascii(body, "inf") || detail::iequals_ascii(body, "infinity") ||
       detail::iequals_ascii(body, "nan"))

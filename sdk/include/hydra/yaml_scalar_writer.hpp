@@ -69,20 +69,26 @@ struct Analysis {
   bool unicode_break = false;  // U+0085/2028/2029: see the header comment
 };
 
+inline char32_t code_point(char c) { return static_cast<unsigned char>(c); }
+inline char32_t code_point(char32_t c) { return c; }
+
 // Which styles can hold the text (PyYAML's analyze_scalar, for block context and allow_unicode).
-inline Analysis analyze(const std::u32string& t) {
+// `t` holds code points: a std::u32string, or a std::string_view of printable ASCII.
+template <class Text>
+Analysis analyze(const Text& t) {
   Analysis a;
   if (t.empty()) {
     a.empty = true;
     return a;
   }
-  bool indicators = t.starts_with(U"---") || t.starts_with(U"...");
+  auto at = [&](std::size_t i) { return code_point(t[i]); };
+  bool indicators = t.size() >= 3 && at(0) == at(1) && at(1) == at(2) && (at(0) == U'-' || at(0) == U'.');
   bool line_breaks = false, special = false, leading_space = false, trailing_space = false;
   bool leading_break = false, trailing_break = false, break_space = false, space_break = false;
   bool previous_space = false, previous_break = false, preceded_by_blank = true;
   for (std::size_t i = 0; i < t.size(); ++i) {
-    char32_t c = t[i];
-    bool followed_by_blank = i + 1 >= t.size() || is_blank_or_end(t[i + 1]);
+    char32_t c = at(i);
+    bool followed_by_blank = i + 1 >= t.size() || is_blank_or_end(at(i + 1));
     if (i == 0) {
       if (std::u32string_view(U"#,[]{}&*!|>'\"%@`").find(c) != std::u32string_view::npos) indicators = true;
       if ((c == U'?' || c == U':' || c == U'-') && followed_by_blank) indicators = true;
@@ -119,15 +125,23 @@ inline Analysis analyze(const std::u32string& t) {
 
 enum class Style { Plain, SingleQuoted, DoubleQuoted };
 
+// False when no reader could take `text` for anything but a string: its first character starts no
+// null, bool, number, date or indicator, nor (non-ASCII) Python whitespace.
+inline bool may_be_retyped(std::string_view text) {
+  if (text.empty() || static_cast<unsigned char>(text[0]) >= 0x80) return true;
+  return std::string_view("0123456789+-.~<=nNyYtTfFoOiI \t\n\r\v\f").find(text[0]) != std::string_view::npos;
+}
+
 inline Style choose_style(std::string_view text, const Analysis& a, bool simple_key) {
+  bool plain_possible = a.allow_plain && !(simple_key && (a.empty || a.multiline));
+  if (plain_possible && !may_be_retyped(text)) return Style::Plain;
   // OmegaConf asks for single quotes on number and bool look-alikes.
-  bool wants_quotes = omegaconf_is_bool(text) || python_int_accepts(text) || python_float_accepts(text);
+  bool wants_quotes = plain_possible && (omegaconf_is_bool(text) || python_int_accepts(text) || python_float_accepts(text));
   // Plain only if both PyYAML's dumper resolver and OmegaConf's loader read it back as a string
   // (they differ on `._`: OmegaConf takes it for a float and fails on it, so it is quoted here).
-  bool reads_back_as_string =
-      resolve_on_dump(text) == PlainKind::String && resolve_on_load(text) == PlainKind::String;
-  if (!wants_quotes && reads_back_as_string && !(simple_key && (a.empty || a.multiline)) && a.allow_plain)
-    return Style::Plain;
+  bool reads_back_as_string = plain_possible && resolve_on_dump(text) == PlainKind::String &&
+                              resolve_on_load(text) == PlainKind::String;
+  if (plain_possible && !wants_quotes && reads_back_as_string) return Style::Plain;
   if (a.allow_single_quoted && !(simple_key && a.multiline) && !a.unicode_break) return Style::SingleQuoted;
   return Style::DoubleQuoted;
 }
@@ -321,11 +335,60 @@ inline std::size_t current_column(const std::string& out) {
   return column;
 }
 
+
+// Printable ASCII only (no line breaks, nothing to escape): the common case, analysed on the bytes.
+inline bool printable_ascii(std::string_view text) {
+  for (char c : text)
+    if (c < 0x20 || c > 0x7E) return false;
+  return true;
+}
+
+// analyze() for printable ASCII (no breaks, nothing special): only the indicators and edge
+// spaces decide, so no per-character state.
+inline Analysis analyze_printable_ascii(std::string_view t) {
+  Analysis a;
+  if (t.empty()) {
+    a.empty = true;
+    return a;
+  }
+  char first = t[0];
+  bool followed_by_blank = t.size() == 1 || t[1] == ' ';
+  a.allow_plain = first != ' ' && t.back() != ' ' && t.back() != ':' && !t.starts_with("---") &&
+                  !t.starts_with("...") && std::string_view("#,[]{}&*!|>'\"%@`").find(first) == std::string_view::npos &&
+                  !((first == '?' || first == ':' || first == '-') && followed_by_blank) &&
+                  t.find(": ") == std::string_view::npos && t.find(" #") == std::string_view::npos;
+  return a;
+}
+
+// Writes `text` without folding when it is printable ASCII and cannot reach past the width
+// (folding needs a space past column 80), or is a simple key; false when the general writer must.
+inline bool write_short_ascii(std::string& out, std::string_view text, bool simple_key, std::size_t line_bytes) {
+  if (!printable_ascii(text)) return false;
+  if (!simple_key && line_bytes + text.size() + 3 > kBestWidth) return false;
+  Style style = choose_style(text, analyze_printable_ascii(text), simple_key);
+  if (style == Style::DoubleQuoted) return false;
+  if (!simple_key) out += ' ';
+  if (style == Style::Plain) {
+    out += text;
+    return true;
+  }
+  out += '\'';
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  out += '\'';
+  return true;
+}
+
 }  // namespace writer_detail
 
 // Appends a string value after an indicator (`key:` or `-`), with the separating space; `indent`
 // is where folded continuation lines start (the parent's column + 2).
 inline void write_string_value(std::string& out, std::string_view text, std::size_t indent) {
+  std::size_t line_start = out.rfind('\n');
+  line_start = line_start == std::string::npos ? 0 : line_start + 1;
+  if (writer_detail::write_short_ascii(out, text, false, out.size() - line_start)) return;
   writer_detail::ScalarOutput w(out, writer_detail::current_column(out), indent, false);
   writer_detail::write(w, text, false, true);
 }
@@ -339,6 +402,7 @@ inline bool fits_simple_key(std::string_view key) {
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++code_points;
   }
   if (code_points >= writer_detail::kMaxSimpleKey) return false;
+  if (writer_detail::printable_ascii(key)) return true;
   thread_local std::u32string text;
   writer_detail::decode_utf8(key, text);
   for (char32_t c : text)
@@ -348,12 +412,10 @@ inline bool fits_simple_key(std::string_view key) {
 
 // Appends a mapping key at the start of its line (simple) or after "?" (explicit, `indent` as for a value).
 inline void write_string_key(std::string& out, std::string_view key, bool simple, std::size_t indent) {
-  if (simple) {
-    writer_detail::ScalarOutput w(out, 0, 0, true);
-    writer_detail::write(w, key, true, false);
-  } else {
-    write_string_value(out, key, indent);
-  }
+  if (!simple) return write_string_value(out, key, indent);
+  if (writer_detail::write_short_ascii(out, key, true, 0)) return;
+  writer_detail::ScalarOutput w(out, 0, 0, true);
+  writer_detail::write(w, key, true, false);
 }
 
 }  // namespace hydra::yaml11
