@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages hydra-cpp needs, only those missing. Idempotent.
-# Usage: cmake/setup-deps.sh [--slurm]   (run as root, or via sudo)
+# Usage: cmake/setup-deps.sh [--slurm]   (run as root, or via sudo); --slurm adds what the whole
+# test run needs (a local SLURM cluster, PyYAML)
 set -euo pipefail
 
 packages=(g++ cmake make ccache pkg-config libboost-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
           libgtest-dev libgmock-dev libbenchmark-dev git ca-certificates
           clang-14 libclang-rt-14-dev valgrind time)
 if [[ "${1:-}" == "--slurm" ]]; then
-  packages+=(slurm-wlm munge)
+  # python3-yaml: the integration test that reads every written YAML file back with PyYAML.
+  packages+=(slurm-wlm munge python3-yaml)
 fi
 
 # munge (SLURM's authentication) refuses a socket path that is not searchable by all, and its

@@ -8,9 +8,11 @@
 
 #include <boost/optional.hpp>
 #include <boost/property_tree/ptree.hpp>
+#include <hydra/yaml_scalar_writer.hpp>
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <limits>
 #include <sstream>
@@ -145,7 +147,9 @@ inline bool is_float_text(std::string_view s) {
 
 }  // namespace detail
 
-// How a plain (unquoted) YAML scalar is typed: YAML 1.2 core schema, as OmegaConf reads it.
+// How an unquoted value of Hydra's override grammar is typed (and the testing helpers' values):
+// null/true/false, decimal ints, floats such as 1e3 or inf. YAML files are typed otherwise, by the
+// YAML 1.1 rules of OmegaConf's loader (yaml11::resolve_on_load, config/yaml_io.cpp).
 inline NodeKind classify_plain_scalar(std::string_view s) {
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return NodeKind::Null;
   if (s == "???") return NodeKind::Missing;
@@ -155,13 +159,46 @@ inline NodeKind classify_plain_scalar(std::string_view s) {
   return NodeKind::String;
 }
 
+// Python's repr of the float (what OmegaConf holds and prints): the shortest digits that read
+// back the same, fixed-point for exponents -4..15 (with ".0" when whole), else d.ddde+XX.
 inline Value Value::floating(double v) {
   if (std::isnan(v)) return {NodeKind::Float, ".nan"};
   if (std::isinf(v)) return {NodeKind::Float, v > 0 ? ".inf" : "-.inf"};
   char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
-  std::string text(buf, res.ptr);
-  if (text.find_first_of(".e") == std::string::npos) text += ".0";
+  auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<std::size_t>(res.ptr - buf));
+  bool negative = sci[0] == '-';
+  if (negative) sci.remove_prefix(1);
+  std::size_t e = sci.find('e');
+  std::string digits(sci.substr(0, e));
+  if (digits.size() > 1) digits.erase(1, 1);  // the '.'
+  int exponent = std::stoi(std::string(sci.substr(e + 1)));
+  std::string text = negative ? "-" : "";
+  if (exponent >= -4 && exponent < 16) {
+    if (exponent < 0) {
+      text += "0.";
+      text.append(static_cast<std::size_t>(-exponent - 1), '0');
+      text += digits;
+    } else {
+      auto point = static_cast<std::size_t>(exponent) + 1;
+      if (digits.size() < point) digits.append(point - digits.size(), '0');
+      text.append(digits, 0, point);
+      text += '.';
+      if (digits.size() > point)
+        text.append(digits, point, std::string::npos);
+      else
+        text += '0';
+    }
+  } else {
+    text += digits[0];
+    if (digits.size() > 1) {
+      text += '.';
+      text.append(digits, 1, std::string::npos);
+    }
+    char exp[16];
+    std::snprintf(exp, sizeof exp, "e%c%02d", exponent < 0 ? '-' : '+', exponent < 0 ? -exponent : exponent);
+    text += exp;
+  }
   return {NodeKind::Float, std::move(text)};
 }
 
@@ -303,98 +340,74 @@ inline Config make_sequence(const std::vector<std::string>& items) {
 
 namespace detail {
 
-inline bool needs_quotes(const std::string& s) {
-  if (s.empty()) return true;
-  if (classify_plain_scalar(s) != NodeKind::String) return true;
-  // YAML 1.1 booleans: a PyYAML reader would take them as bools.
-  static constexpr std::string_view yaml11_bools[] = {"yes", "no", "on", "off", "y", "n"};
-  for (auto word : yaml11_bools)
-    if (iequals(s, word)) return true;
-  if (s.front() == ' ' || s.back() == ' ') return true;
-  // "..." at the start of a line ends the document (PyYAML quotes it too; "---" is caught below).
-  if (s.compare(0, 3, "...") == 0) return true;
-  if (std::string_view("-?:,[]{}#&*!|>'\"%@`").find(s.front()) != std::string_view::npos) {
-    // "-x", "?x", ":x" are plain in YAML when followed by a non-space; keep it simple and safe.
-    return true;
-  }
-  if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos || s.back() == ':') return true;
-  for (unsigned char c : s)
-    if (c < 0x20 || c == 0x7f) return true;
-  return false;
-}
-
-// The emitter appends to one std::string: to_yaml runs for every job's files, so no streams
-// and no temporary strings per line.
-inline void emit_string(std::string& out, const std::string& s) {
-  if (!needs_quotes(s)) {
-    out += s;
+// A float's text as PyYAML writes it: Python's repr, with ".0" before an exponent that has no dot
+// (5e-05 -> 5.0e-05), so that YAML 1.1 readers see a float.
+inline void emit_float(std::string& out, const std::string& text) {
+  std::size_t e = text.find_first_of("eE");
+  if (e == std::string::npos || e == 0 || !yaml11::detail::digit(text[e - 1]) || text.find('.') != std::string::npos) {
+    out += text;
     return;
   }
-  bool control = false;
-  for (unsigned char c : s)
-    if (c < 0x20 || c == 0x7f) control = true;
-  if (!control) {
-    out += '\'';
-    for (char c : s) {
-      if (c == '\'') out += '\'';
-      out += c;
-    }
-    out += '\'';
-    return;
-  }
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\x";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
+  out.append(text, 0, e);
+  out += ".0";
+  out.append(text, e, std::string::npos);
 }
 
-inline void emit_scalar(std::string& out, const Value& v) {
+// A non-string scalar written plain (null, ???, numbers, bools, empty containers).
+inline void emit_plain_scalar(std::string& out, const Value& v) {
   switch (v.kind()) {
-    case NodeKind::String: emit_string(out, v.text()); break;
     case NodeKind::Map: out += "{}"; break;
     case NodeKind::Sequence: out += "[]"; break;
-    case NodeKind::Unresolved: emit_string(out, std::string(v.as_written())); break;
+    case NodeKind::Float: emit_float(out, v.text()); break;
     default: out += v.text();
   }
 }
 
+// The value after "key:" or "-": `indent` is where a folded long string continues.
+// An Unresolved value is written as the text it was read from, a string, as OmegaConf prints it.
+inline void emit_inline_value(std::string& out, const Value& v, std::size_t indent) {
+  if (v.kind() == NodeKind::String) return yaml11::write_string_value(out, v.text(), indent);
+  if (v.kind() == NodeKind::Unresolved) return yaml11::write_string_value(out, std::string(v.as_written()), indent);
+  out += ' ';
+  emit_plain_scalar(out, v);
+}
+
 inline bool is_inline(const Config& node) { return !node.data().is_container() || node.empty(); }
 
-inline void emit_key(std::string& out, const std::string& key, std::size_t indent) {
-  // Plain keys that look like numbers or bools read back as the same text, but every null
-  // spelling (Null, NULL, ~) reads back as "null": only "null" itself may stay plain.
-  NodeKind kind = classify_plain_scalar(key);
-  bool reads_back_as_written = kind != NodeKind::String && (kind != NodeKind::Null || key == "null");
-  const bool plain = !key.empty() && (reads_back_as_written || !needs_quotes(key));
-  std::string quoted;  // only when quoting: every job's files emit hundreds of keys
-  if (!plain) emit_string(quoted, key);
-  // YAML limits implicit keys to 1024 characters as written (quotes and escapes count): a longer
-  // one is an explicit key ("? key" on a line of its own, the ':' of its value on the next), as
-  // PyYAML writes it.
-  if ((plain ? key.size() : quoted.size()) > 1000) {
-    out += "? ";
-    emit_string(out, key);
-    out += '\n';
-    out.append(indent, ' ');
-    return;
+// Keys are text, but the reader stores an int, float or bool key in its canonical spelling
+// (0x1F -> 31, yes -> true): those are written plain, as PyYAML writes a typed key; any other key
+// is a string and is quoted where YAML would retype it.
+inline bool is_canonical_typed_key(const std::string& key) {
+  if (key == "true" || key == "false" || key == ".inf" || key == "-.inf" || key == ".nan") return true;
+  std::string_view body = key;
+  if (!body.empty() && body[0] == '-') body.remove_prefix(1);
+  if (body.empty() || !yaml11::detail::digit(body[0])) return false;
+  if (body.find_first_not_of("0123456789") == std::string_view::npos)
+    return body.size() == 1 ? key != "-0" : body[0] != '0';
+  double value = 0;
+  auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), value);
+  return error == std::errc() && end == key.data() + key.size() && Value::floating(value).text() == key;
+}
+
+// Writes the key and its ':'; returns false when the key is explicit ("? key", then ':' on the
+// next line), as PyYAML writes an empty key or one of 128 characters or more.
+inline bool emit_key(std::string& out, const std::string& key, std::size_t indent) {
+  if (is_canonical_typed_key(key)) {
+    emit_float(out, key);
+    out += ':';
+    return true;
   }
-  out += plain ? std::string_view(key) : std::string_view(quoted);
+  if (yaml11::fits_simple_key(key)) {
+    yaml11::write_string_key(out, key, true, 0);
+    out += ':';
+    return true;
+  }
+  out += '?';
+  yaml11::write_string_key(out, key, false, indent + 2);
+  out += '\n';
+  out.append(indent, ' ');
+  out += ':';
+  return false;
 }
 
 // `indent` spaces before each line, except the first when `first_indented` is false (a block that
@@ -406,11 +419,12 @@ inline void emit_sequence(std::string& out, const Config& node, std::size_t inde
   for (const auto& [key, item] : node) {
     if (!first || first_indented) out.append(indent, ' ');
     first = false;
-    out += "- ";
+    out += '-';
     if (is_inline(item)) {
-      emit_scalar(out, item.data());
+      emit_inline_value(out, item.data(), indent + 2);
       out += '\n';
     } else {
+      out += ' ';
       emit_block(out, item, indent + 2, false);
     }
   }
@@ -421,12 +435,14 @@ inline void emit_map(std::string& out, const Config& node, std::size_t indent, b
   for (const auto& [key, child] : node) {
     if (!first || first_indented) out.append(indent, ' ');
     first = false;
-    emit_key(out, key, indent);
-    out += ':';
+    bool simple_key = emit_key(out, key, indent);
     if (is_inline(child)) {
-      out += ' ';
-      emit_scalar(out, child.data());
+      emit_inline_value(out, child.data(), indent + 2);
       out += '\n';
+    } else if (!simple_key) {
+      // After "? key" / ":" a block starts on the ':' line, as a sequence item's does.
+      out += ' ';
+      emit_block(out, child, indent + 2, false);
     } else {
       out += '\n';
       // Like PyYAML: a sequence under a map key is not indented further.
@@ -445,15 +461,24 @@ inline void emit_block(std::string& out, const Config& node, std::size_t indent,
 }  // namespace detail
 
 // YAML text of a tree, formatted as OmegaConf.to_yaml formats it (block style, insertion order,
-// 2-space indent, sequences flush under their key, strings quoted only where YAML would retype them).
+// 2-space indent, sequences flush under their key, strings quoted and long ones folded as PyYAML
+// does), so that PyYAML and OmegaConf read every value back with its type.
 inline std::string to_yaml(const Config& cfg) {
   std::string out;
-  if (detail::is_inline(cfg)) {
-    detail::emit_scalar(out, cfg.data());
-    out += '\n';
-  } else {
+  if (!detail::is_inline(cfg)) {
     detail::emit_block(out, cfg, 0, true);
+    return out;
   }
+  // A lone scalar (a --cfg --package of a leaf) is written without PyYAML's "..." document end:
+  // Hydra prints such a value as text.
+  const Value& v = cfg.data();
+  if (v.kind() == NodeKind::String || v.kind() == NodeKind::Unresolved) {
+    yaml11::write_string_value(out, v.kind() == NodeKind::String ? v.text() : std::string(v.as_written()), 2);
+    out.erase(0, 1);  // the separating space: nothing precedes the document's scalar
+  } else {
+    detail::emit_plain_scalar(out, v);
+  }
+  out += '\n';
   return out;
 }
 
