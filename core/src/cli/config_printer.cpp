@@ -126,8 +126,10 @@ void header(std::ostream& out, const std::string& title, char filler) {
   out << title << "\n" << std::string(title.size(), filler) << "\n";
 }
 
-// Hydra's boxed table: "| a | b |" rows padded to the widest cell, dashes around.
-void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+// Hydra's boxed table: "| a | b |" rows padded to the widest cell, dashes around; the heading
+// row ends with `heading_suffix` (Hydra's defaults list heading has a trailing space, and so
+// has its line of dashes one more dash).
+void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows, const std::string& heading_suffix = "") {
   std::vector<std::size_t> width(rows.front().size(), 0);
   for (const auto& row : rows)
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
@@ -136,13 +138,15 @@ void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows)
     for (std::size_t i = 0; i < row.size(); ++i) text += " " + row[i] + std::string(width[i] - row[i].size(), ' ') + " |";
     return text;
   };
-  std::string head = line(rows.front());
+  std::string head = line(rows.front()) + heading_suffix;
   header(out, head, '-');
   for (std::size_t r = 1; r < rows.size(); ++r) out << line(rows[r]) << "\n";
   out << std::string(head.size(), '-') << "\n";
 }
 
+// Hydra starts the search path, the defaults tree and the defaults list each with an empty line.
 void print_search_path(std::ostream& out, const Config& config) {
+  out << "\n";
   header(out, "Config search path", '*');
   std::vector<std::vector<std::string>> rows{{"Provider", "Search path"}};
   if (auto sources = config.get_child_optional("hydra.runtime.config_sources"))
@@ -153,16 +157,18 @@ void print_search_path(std::ostream& out, const Config& config) {
 }
 
 void print_defaults_tree(std::ostream& out, const ComposedConfig& composed) {
+  out << "\n";
   header(out, "Defaults Tree", '*');
   for (const auto& line : composed.defaults_tree) out << line << "\n";
 }
 
 void print_defaults_list(std::ostream& out, const ComposedConfig& composed) {
+  out << "\n";
   header(out, "Defaults List", '*');
   std::vector<std::vector<std::string>> rows{{"Config path", "Package", "_self_", "Parent"}};
   for (const auto& row : composed.defaults_list)
     rows.push_back({row.config_path, row.package, row.is_self ? "True" : "False", row.parent});
-  table(out, rows);
+  table(out, rows, " ");
 }
 
 // --info <what>: plugins, search path, defaults tree and list, the app's config.
