@@ -6,8 +6,30 @@
 #include <string_view>
 
 namespace hydra::internal {
+namespace {
 
-void validate_hydra_types(const Config& root) {
+// What a str-typed field of HydraConf stores for a scalar: Python's str() of it (1 -> '1',
+// true -> 'True'), so the value prints and saves as the string Hydra writes.
+void store_as_string(Config& node) {
+  const Value& v = node.data();
+  if (v.kind() == NodeKind::Int || v.kind() == NodeKind::Float)
+    node.data() = Value::string(v.text());
+  else if (v.kind() == NodeKind::Bool)
+    node.data() = Value::string(v.text() == "true" ? "True" : "False");
+}
+
+// hydra.job.env_set is a Dict[str, str]; the keys of `schema` typed String hold strings.
+void store_strings(Config& root, const char* key, bool is_string_field) {
+  Config* node = find_node(root, key);
+  if (!node) return;
+  if (is_string_field) store_as_string(*node);
+  else if (std::string_view(key) == "hydra.job.env_set")
+    for (auto& [name, value] : *node) store_as_string(value);
+}
+
+}  // namespace
+
+void validate_hydra_types(Config& root) {
   if (!find_node(root, "hydra"))
     throw UserError("The 'hydra' node was deleted. Do not delete it (~hydra); change its keys instead");
   if (const Config* callbacks = find_node(root, "hydra.callbacks")) {
@@ -66,6 +88,7 @@ void validate_hydra_types(const Config& root) {
       throw UserError("Invalid type for '" + std::string(key) + "': got " + to_string(kind) + " " +
                       inline_text(*node) + ", expected " + expected + ". Fix it in your config or override it, e.g. " +
                       key + "=<value>");
+    store_strings(root, key, type == Type::String);
   }
 }
 
