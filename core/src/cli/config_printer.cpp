@@ -267,19 +267,23 @@ void print_defaults_list(std::ostream& out, const ComposedConfig& composed) {
   table(out, rows, " ");
 }
 
-// --info <what>: plugins, search path, defaults tree and list, the app's config.
-void write_info(std::ostream& out, const std::string& what, const ComposedConfig& composed,
-                const PluginSearchPath& plugin_search_path) {
+// --info <what>: plugins, search path, defaults tree and list, then the "Config" heading (the
+// app's config itself is config_section_body, which Hydra logs as one record).
+void write_info_sections(std::ostream& out, const std::string& what, const ComposedConfig& composed,
+                         const PluginSearchPath& plugin_search_path) {
   if (what == "all") header(out, "Hydra " HYDRA_VERSION " (hydra-cpp)", '=');
   // Every dir of the search path, every candidate file with its factories and ABI, or why it was refused.
   if (what == "all" || what == "plugins") out << describe_plugins(plugin_search_path);
   if (what == "all" || what == "config" || what == "searchpath") print_search_path(out, composed.config);
   if (what == "all" || what == "config" || what == "defaults-tree") print_defaults_tree(out, composed);
   if (what == "all" || what == "config" || what == "defaults") print_defaults_list(out, composed);
-  if (what == "all" || what == "config") {
-    header(out, "Config", '*');
-    out << to_yaml(task_part(composed.config));
-  }
+  if (what == "all" || what == "config") header(out, "Config", '*');
+}
+
+// The app's config under --info all/config: its YAML, which Hydra logs as one message, so that
+// the YAML's own last newline leaves an empty line after it.
+std::string config_section_body(const std::string& what, const ComposedConfig& composed) {
+  return what == "all" || what == "config" ? to_yaml(task_part(composed.config)) : std::string();
 }
 
 // --help renders hydra.help.template over the app's config; --hydra-help renders
@@ -317,7 +321,9 @@ int print_requested_info(const CommandLine& cl, const ComposedConfig& composed, 
   ResolveOptions options{now, false};
   if (cl.cfg) return print_cfg(cl, config, options);
   if (cl.help || cl.hydra_help) return print_help(cl, composed, request, options);
-  write_info(std::cout, *cl.info, composed, plugin_search_path);
+  write_info_sections(std::cout, *cl.info, composed, plugin_search_path);
+  const std::string body = config_section_body(*cl.info, composed);
+  if (!body.empty()) std::cout << body << "\n";
   return 0;
 }
 
@@ -328,11 +334,12 @@ namespace hydra::internal {
 void log_debug_info(const ComposedConfig& composed, const PluginSearchPath& plugin_search_path) {
   if (!LogManager::instance().enabled_for("hydra", spdlog::level::debug)) return;
   std::ostringstream info;
-  write_info(info, "all", composed, plugin_search_path);
+  write_info_sections(info, "all", composed, plugin_search_path);
   std::vector<std::string> lines = split(info.str(), '\n');
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
   auto log = hydra::get_logger("hydra");
   for (const auto& line : lines) log->debug("{}", line);
+  log->debug("{}", config_section_body("all", composed));
 }
 
 }  // namespace hydra::internal
