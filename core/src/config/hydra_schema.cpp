@@ -18,15 +18,6 @@ void store_as_string(Config& node) {
     node.data() = Value::string(v.text() == "true" ? "True" : "False");
 }
 
-// hydra.job.env_set is a Dict[str, str]; the keys of `schema` typed String hold strings.
-void store_strings(Config& root, const char* key, bool is_string_field) {
-  Config* node = find_node(root, key);
-  if (!node) return;
-  if (is_string_field) store_as_string(*node);
-  else if (std::string_view(key) == "hydra.job.env_set")
-    for (auto& [name, value] : *node) store_as_string(value);
-}
-
 }  // namespace
 
 void validate_hydra_types(Config& root) {
@@ -61,7 +52,7 @@ void validate_hydra_types(Config& root) {
       {"hydra.job.env_set", Type::Map},
   };
   for (const auto& [key, type] : schema) {
-    const Config* node = find_node(root, key);
+    Config* node = find_node(root, key);
     if (!node) continue;
     const Value& v = node->data();
     NodeKind kind = v.kind();
@@ -88,7 +79,10 @@ void validate_hydra_types(Config& root) {
       throw UserError("Invalid type for '" + std::string(key) + "': got " + to_string(kind) + " " +
                       inline_text(*node) + ", expected " + expected + ". Fix it in your config or override it, e.g. " +
                       key + "=<value>");
-    store_strings(root, key, type == Type::String);
+    // HydraConf's str-typed keys, and hydra.job.env_set, a Dict[str, str].
+    if (type == Type::String) store_as_string(*node);
+    if (type == Type::Map)
+      for (auto& [name, value] : *node) store_as_string(value);
   }
 }
 
