@@ -89,9 +89,20 @@ Case load_case(const std::string& name) {
   return c;
 }
 
-// The same rules as record.py's normalise(), and hydra-cpp's build dir (in its plugin listing)
-// -> <BUILD>.
+// hydra-cpp's plugin listing (hydra.verbose's dump, --info all) lists whatever plugin files this
+// build holds (an ASan build, a build of some targets only): one line <PLUGINS> stands for it,
+// from its heading to its "N plugin files" summary, whatever the log prefix of its lines.
+std::string without_plugin_listing(const std::string& text) {
+  if (text.find("Plugins (every candidate file") == std::string::npos) return text;
+  static const std::regex listing(
+      R"(([^\n]*)Plugins \(every candidate file on the plugin search path[^\n]*\n(?:[^\n]*\n)*?[^\n]* \d+ plugin files?\b[^\n]*)");
+  return std::regex_replace(text, listing, "$1<PLUGINS>");
+}
+
+// The same rules as record.py's normalise(), hydra-cpp's build dir -> <BUILD> and its plugin
+// listing -> <PLUGINS>.
 std::string normalise(std::string text, const fs::path& cwd) {
+  text = without_plugin_listing(text);
   replace_all(text, cwd.string(), "<CWD>");
   replace_all(text, kParity.string(), "<PARITY>");
   static const std::string build_dir = fs::path(PARITY_APP_DIR).parent_path().parent_path().parent_path().string();
