@@ -48,6 +48,11 @@ class Failure {
                     ". See https://hydra.cc/docs/advanced/override_grammar/basic/");
   }
   [[noreturn]] void plain(const std::string& problem) const { throw UserError("Invalid override '" + text_ + "': " + problem); }
+  // A function of the override that parsed but failed when called (a bad cast, an unknown
+  // function, a wrong argument): Hydra's headline for it, then the reason.
+  [[noreturn]] void evaluation(const std::string& problem) const {
+    throw UserError("Error parsing override '" + text_ + "': " + problem);
+  }
 
  private:
   const std::string& text_;
@@ -443,8 +448,8 @@ class Evaluator {
     try {
       return call_override_function(node.name, std::move(args));
     } catch (const FunctionFailure& e) {
-      if (e.type == "HydraException") failure_.plain(e.what());
-      failure_.plain(e.type + " while evaluating '" + call_text + "'" + (*e.what() ? ": " + std::string(e.what()) : ""));
+      if (e.type == "HydraException") failure_.evaluation(e.what());
+      failure_.evaluation(e.type + " while evaluating '" + call_text + "'" + (*e.what() ? ": " + std::string(e.what()) : ""));
     }
   }
 

@@ -78,7 +78,8 @@ struct Override {
 };
 
 // Parses one command-line override. Throws UserError naming the override and, for what the
-// grammar rejects, the column: "Invalid override 'i = 2': ' ' is not allowed in a key at column 2".
+// grammar rejects, the column: "Invalid override 'i = 2': ' ' is not allowed in a key at column 2"; for a
+// function that fails when called, Hydra's headline: "Error parsing override 'a=int(x)': ValueError ...".
 Override parse_override(const std::string& text);
 std::vector<Override> parse_overrides(const std::vector<std::string>& texts);
 
