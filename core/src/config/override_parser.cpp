@@ -420,10 +420,10 @@ class Evaluator {
         for (std::size_t i = 0; i < node.keys.size(); ++i) {
           Element key = primitive(node.keys[i]);
           Element value = nested(*node.children[i]);
-          auto same = [&](const auto& entry) { return entry.first.text == key.text && entry.first.type == key.type; };
+          auto same = [&](const auto& entry) { return entry.key.text == key.text && entry.key.type == key.type; };
           auto it = std::find_if(dict.entries.begin(), dict.entries.end(), same);
-          if (it != dict.entries.end()) it->second = std::move(value);  // a Python dict: the last one wins
-          else dict.entries.emplace_back(std::move(key), std::move(value));
+          if (it != dict.entries.end()) it->value = std::move(value);  // a Python dict: the last one wins
+          else dict.entries.push_back({std::move(key), std::move(value)});
         }
         return dict;
       }
