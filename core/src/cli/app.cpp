@@ -193,6 +193,12 @@ int run_app(int argc, char** argv, const AppSpec& app) {
     std::cout.flush();
     std::cerr << e.what() << std::endl;
     return 1;
+  } catch (const ConfigError& e) {
+    // The runtime read a value of the config that cannot be had (an unresolvable
+    // hydra.sweep.dir): the message names the key and the cause; the C++ type adds nothing.
+    std::cout.flush();
+    std::cerr << e.what() << std::endl;
+    return 1;
   } catch (...) {
     // Never a crash or `terminate called...`: whatever escaped is named, exit 1.
     internal::ExceptionText thrown = internal::describe_current_exception();
