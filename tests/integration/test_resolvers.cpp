@@ -108,5 +108,7 @@ TEST(Resolvers, ExpansionBombIsBoundedAndNamesTheKey) {
                        "too large (at b_24): more than 8 MiB"),
             std::string::npos)
       << r.err;
-  EXPECT_LT(seconds, 10.0);
+  // Unbounded, this runs for minutes and ends in bad_alloc without the message above; the bound is
+  // loose because an ASan build on a loaded 2-core CI machine takes ~20 s (Release: ~1 s).
+  EXPECT_LT(seconds, 90.0);
 }
