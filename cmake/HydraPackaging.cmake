@@ -29,3 +29,6 @@ foreach(pc hydra-cpp-sdk hydra-cpp)
   configure_file("${CMAKE_CURRENT_SOURCE_DIR}/cmake/${pc}.pc.in" "${CMAKE_CURRENT_BINARY_DIR}/${pc}.pc" @ONLY)
   install(FILES "${CMAKE_CURRENT_BINARY_DIR}/${pc}.pc" DESTINATION "${_hydra_pc_dir}")
 endforeach()
+
+# The licence travels with every installed tree (and any package made from one).
+install(FILES "${CMAKE_CURRENT_SOURCE_DIR}/LICENSE" DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/hydra-cpp")
