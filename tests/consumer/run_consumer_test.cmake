@@ -79,7 +79,7 @@ foreach(f lib/cmake/HydraCpp/HydraCppConfig.cmake lib/cmake/HydraCpp/HydraCppCon
           lib/cmake/HydraCpp/HydraCppTargets.cmake lib/cmake/HydraCpp/HydraCppHelpers.cmake
           lib/cmake/HydraCpp/HydraEmbedConfig.cmake lib/pkgconfig/hydra-cpp-sdk.pc lib/pkgconfig/hydra-cpp.pc
           include/hydra/plugin.hpp include/hydra/callback.hpp include/hydra/main.hpp include/hydra/testing.hpp
-          bin/hydra-plugins lib/libhydra_core.so
+          bin/hydra-plugins lib/libhydra_core.so share/doc/hydra-cpp/LICENSE
           lib/hydra-cpp/plugins/hydra_examples/libtimer.so lib/hydra-cpp/plugins/hydra_examples/libtimer.so.hydra-manifest)
   if(NOT EXISTS "${stage}/${f}")
     message(FATAL_ERROR "[install] ${stage}/${f} is missing")
