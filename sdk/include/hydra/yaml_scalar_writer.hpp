@@ -125,11 +125,25 @@ Analysis analyze(const Text& t) {
 
 enum class Style { Plain, SingleQuoted, DoubleQuoted };
 
+inline bool ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 // False when no reader could take `text` for anything but a string: its first character starts no
-// null, bool, number, date or indicator, nor (non-ASCII) Python whitespace.
+// null, bool, number, date or indicator, nor (non-ASCII) Python whitespace. A text starting with
+// a letter is retyped only as a word of letters (null, the bools, inf, infinity, nan), which
+// Python's float() may also take with whitespace after it: a letter run of more than 8 ("infinity")
+// or one ended by another ASCII character that is not whitespace leaves it a string.
 inline bool may_be_retyped(std::string_view text) {
   if (text.empty() || static_cast<unsigned char>(text[0]) >= 0x80) return true;
-  return std::string_view("0123456789+-.~<=nNyYtTfFoOiI \t\n\r\v\f").find(text[0]) != std::string_view::npos;
+  if (ascii_letter(text[0])) {
+    if (std::string_view("nNyYtTfFoOiI").find(text[0]) == std::string_view::npos) return false;
+    std::size_t i = 1;
+    while (i < text.size() && i <= 8 && ascii_letter(text[i])) ++i;
+    if (i > 8) return false;
+    if (i == text.size()) return true;
+    auto next = static_cast<unsigned char>(text[i]);
+    return next >= 0x80 || next == ' ' || (next >= '\t' && next <= '\r') || (next >= 0x1C && next <= 0x1F);
+  }
+  return std::string_view("0123456789+-.~<= \t\n\r\v\f").find(text[0]) != std::string_view::npos;
 }
 
 inline Style choose_style(std::string_view text, const Analysis& a, bool simple_key) {
@@ -158,6 +172,11 @@ class ScalarOutput {
 
   void text(const std::u32string& t, std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) append_utf8(out_, t[i]);
+    column_ += to - from;
+  }
+  // As the loop above: nothing written when from >= to (the column still moves by to - from).
+  void text(std::string_view ascii_text, std::size_t from, std::size_t to) {
+    if (from < to) out_.append(ascii_text.substr(from, to - from));
     column_ += to - from;
   }
   void ascii(std::string_view s) {
@@ -190,14 +209,18 @@ class ScalarOutput {
   bool whitespace_, indention_;
 };
 
+// The writers take the text as code points: a std::u32string, or a std::string_view of ASCII
+// (one byte, one code point: no decoding for the common case).
+
 // Plain text never holds a line break (analyze forbids it), so only spaces can fold.
-inline void write_plain(ScalarOutput& w, const std::u32string& t, bool split) {
+template <class Text>
+void write_plain(ScalarOutput& w, const Text& t, bool split) {
   if (!w.whitespace()) w.ascii(" ");
   w.no_whitespace();
   std::size_t start = 0;
   bool spaces = false;
   for (std::size_t end = 0; end <= t.size(); ++end) {
-    char32_t c = end < t.size() ? t[end] : 0;
+    char32_t c = end < t.size() ? code_point(t[end]) : 0;
     bool at_end = end == t.size();
     if (spaces) {
       if (at_end || c != U' ') {
@@ -217,13 +240,14 @@ inline void write_plain(ScalarOutput& w, const std::u32string& t, bool split) {
   }
 }
 
-inline void write_single_quoted(ScalarOutput& w, const std::u32string& t, bool split) {
+template <class Text>
+void write_single_quoted(ScalarOutput& w, const Text& t, bool split) {
   w.indicator("'", true);
   bool spaces = false, breaks = false;
   std::size_t start = 0;
   for (std::size_t end = 0; end <= t.size(); ++end) {
     bool at_end = end == t.size();
-    char32_t c = at_end ? 0 : t[end];
+    char32_t c = at_end ? 0 : code_point(t[end]);
     if (spaces) {
       if (at_end || c != U' ') {
         if (start + 1 == end && w.column() > kBestWidth && split && start != 0 && !at_end)
@@ -282,12 +306,13 @@ inline void write_escape(ScalarOutput& w, char32_t c) {
   w.ascii(escape);
 }
 
-inline void write_double_quoted(ScalarOutput& w, const std::u32string& t, bool split) {
+template <class Text>
+void write_double_quoted(ScalarOutput& w, const Text& t, bool split) {
   w.indicator("\"", true);
   std::size_t start = 0;
   for (std::size_t end = 0; end <= t.size(); ++end) {
     bool at_end = end == t.size();
-    char32_t c = at_end ? 0 : t[end];
+    char32_t c = at_end ? 0 : code_point(t[end]);
     bool plain_char = !at_end && c != U'"' && c != U'\\' && c != 0x85 && c != 0x2028 && c != 0x2029 &&
                       c != 0xFEFF && ((c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD));
     if (!plain_char) {
@@ -308,21 +333,33 @@ inline void write_double_quoted(ScalarOutput& w, const std::u32string& t, bool s
       if (start < end) start = end;
       w.indent();
       w.no_whitespace();
-      if (t[start] == U' ') w.ascii("\\");
+      if (code_point(t[start]) == U' ') w.ascii("\\");
     }
   }
   w.indicator("\"", false);
 }
 
-inline void write(ScalarOutput& w, std::string_view utf8, bool simple_key, bool split) {
-  thread_local std::u32string text;
-  decode_utf8(utf8, text);
+template <class Text>
+void write_text(ScalarOutput& w, std::string_view utf8, const Text& text, bool simple_key, bool split) {
   Analysis analysis = analyze(text);
   switch (choose_style(utf8, analysis, simple_key)) {
     case Style::Plain: write_plain(w, text, split); break;
     case Style::SingleQuoted: write_single_quoted(w, text, split); break;
     case Style::DoubleQuoted: write_double_quoted(w, text, split); break;
   }
+}
+
+inline bool is_ascii(std::string_view text) {
+  for (char c : text)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
+}
+
+inline void write(ScalarOutput& w, std::string_view utf8, bool simple_key, bool split) {
+  if (is_ascii(utf8)) return write_text(w, utf8, utf8, simple_key, split);
+  thread_local std::u32string text;
+  decode_utf8(utf8, text);
+  write_text(w, utf8, text, simple_key, split);
 }
 
 // Code points on the output's last line: PyYAML folds by column.
