@@ -13,8 +13,10 @@
 #include <hydra/yaml_resolver.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace hydra::yaml11 {
 
@@ -397,15 +399,67 @@ inline Analysis analyze_printable_ascii(std::string_view t) {
   return a;
 }
 
+// How write_short_ascii writes a text: plain, single-quoted, or not at all (the general writer).
+// For printable ASCII that is not empty, simple_key changes nothing (it matters only for empty or
+// multi-line text), so the answer depends on the text alone.
+enum class ShortStyle : unsigned char { Plain, SingleQuoted, General };
+
+inline ShortStyle short_ascii_style(std::string_view text, bool simple_key) {
+  if (!printable_ascii(text)) return ShortStyle::General;
+  switch (choose_style(text, analyze_printable_ascii(text), simple_key)) {
+    case Style::Plain: return ShortStyle::Plain;
+    case Style::SingleQuoted: return ShortStyle::SingleQuoted;
+    default: return ShortStyle::General;
+  }
+}
+
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Bounded per-thread memo of a pure function of a text: a sweep writes the same keys and values
+// (and help templates) in every job's hydra.yaml and job_return.yaml, and deciding a style costs
+// more than looking it up. Full, it stops learning (a sweep's unique values do not grow it).
+template <class Result>
+class TextMemo {
+ public:
+  TextMemo(std::size_t max_entries, std::size_t max_bytes) : max_entries_(max_entries), max_bytes_(max_bytes) {}
+
+  template <class Compute>
+  const Result& get(std::string_view key, Compute compute) {
+    auto it = map_.find(key);
+    if (it != map_.end()) return it->second;
+    Result result = compute();
+    if (map_.size() >= max_entries_ || bytes_ + key.size() > max_bytes_) {
+      spare_ = std::move(result);
+      return spare_;
+    }
+    bytes_ += key.size();
+    return map_.emplace(std::string(key), std::move(result)).first->second;
+  }
+
+ private:
+  std::unordered_map<std::string, Result, TextHash, std::equal_to<>> map_;
+  Result spare_{};
+  std::size_t max_entries_, max_bytes_, bytes_ = 0;
+};
+
+inline ShortStyle cached_short_ascii_style(std::string_view text, bool simple_key) {
+  constexpr std::size_t kLongest = 64;
+  if (text.empty() || text.size() > kLongest) return short_ascii_style(text, simple_key);
+  thread_local TextMemo<ShortStyle> memo(4096, 4096 * 32);
+  return memo.get(text, [&] { return short_ascii_style(text, simple_key); });
+}
+
 // Writes `text` without folding when it is printable ASCII and cannot reach past the width
 // (folding needs a space past column 80), or is a simple key; false when the general writer must.
 inline bool write_short_ascii(std::string& out, std::string_view text, bool simple_key, std::size_t line_bytes) {
-  if (!printable_ascii(text)) return false;
   if (!simple_key && line_bytes + text.size() + 3 > kBestWidth) return false;
-  Style style = choose_style(text, analyze_printable_ascii(text), simple_key);
-  if (style == Style::DoubleQuoted) return false;
+  ShortStyle style = cached_short_ascii_style(text, simple_key);
+  if (style == ShortStyle::General) return false;
   if (!simple_key) out += ' ';
-  if (style == Style::Plain) {
+  if (style == ShortStyle::Plain) {
     out += text;
     return true;
   }
@@ -418,6 +472,33 @@ inline bool write_short_ascii(std::string& out, std::string_view text, bool simp
   return true;
 }
 
+// The general writer, from `column` with continuation lines at `indent`: a value (after its
+// indicator, folded) or a simple key (at the start of its line, never folded). What it appends
+// depends on those alone, so a text met again (the help templates, in every job's files) is
+// copied from the memo instead of written again.
+inline void write_general(std::string& out, std::string_view text, std::size_t column, std::size_t indent,
+                          bool simple_key) {
+  auto write_fresh = [&](std::string& to) {
+    ScalarOutput w(to, column, indent, simple_key);
+    write(w, text, simple_key, !simple_key);
+  };
+  constexpr std::size_t kLongest = 8192;
+  if (text.size() > kLongest) return write_fresh(out);
+  thread_local TextMemo<std::string> memo(256, 256 * 1024);
+  thread_local std::string key;
+  key.assign(text);
+  key += '\0';
+  key += std::to_string(column);
+  key += ',';
+  key += std::to_string(indent);
+  key += simple_key ? 'k' : 'v';
+  out += memo.get(key, [&] {
+    std::string written;
+    write_fresh(written);
+    return written;
+  });
+}
+
 }  // namespace writer_detail
 
 // Appends a string value after an indicator (`key:` or `-`), with the separating space; `indent`
@@ -426,8 +507,7 @@ inline void write_string_value(std::string& out, std::string_view text, std::siz
   std::size_t line_start = out.rfind('\n');
   line_start = line_start == std::string::npos ? 0 : line_start + 1;
   if (writer_detail::write_short_ascii(out, text, false, out.size() - line_start)) return;
-  writer_detail::ScalarOutput w(out, writer_detail::current_column(out), indent, false);
-  writer_detail::write(w, text, false, true);
+  writer_detail::write_general(out, text, writer_detail::current_column(out), indent, false);
 }
 
 // True when `key` can be a simple (implicit) key; otherwise it is written "? key".
@@ -451,8 +531,7 @@ inline bool fits_simple_key(std::string_view key) {
 inline void write_string_key(std::string& out, std::string_view key, bool simple, std::size_t indent) {
   if (!simple) return write_string_value(out, key, indent);
   if (writer_detail::write_short_ascii(out, key, true, 0)) return;
-  writer_detail::ScalarOutput w(out, 0, 0, true);
-  writer_detail::write(w, key, true, false);
+  writer_detail::write_general(out, key, 0, 0, true);
 }
 
 }  // namespace hydra::yaml11
