@@ -7,11 +7,14 @@
 #include <hydra/main.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <deque>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace hydra::internal {
 
@@ -68,6 +71,31 @@ bool group_in_map(const std::map<std::string, std::string_view>& files, const st
   std::string prefix = group + "/";
   auto it = files.lower_bound(prefix);
   return it != files.end() && starts_with(it->first, prefix);
+}
+
+// The whole file, or nullopt when it cannot be opened or is not a regular file. Every compose
+// looks up each of Hydra's group files in the app's dirs first, so a miss costs one failed open();
+// a hit, one fstat and one read (no stream buffer, no second copy).
+std::optional<std::string> read_regular_file(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat info {};
+  std::optional<std::string> text;
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
+    text.emplace();
+    text->resize(static_cast<std::size_t>(info.st_size));
+    std::size_t filled = 0;
+    for (;;) {
+      if (filled == text->size()) text->resize(filled + 4096);  // the file grew since fstat
+      ssize_t got = ::read(fd, text->data() + filled, text->size() - filled);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      filled += static_cast<std::size_t>(got);
+    }
+    text->resize(filled);
+  }
+  ::close(fd);
+  return text;
 }
 
 bool safe_rel(const std::string& rel) {
@@ -154,14 +182,7 @@ std::optional<std::string> ConfigSource::read(const std::string& rel) const {
     return std::string(*view);
   }
   if (!safe_rel(rel)) return std::nullopt;
-  std::filesystem::path path = dir_ / rel;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return read_regular_file(dir_ / rel);
 }
 
 bool ConfigSource::is_group(const std::string& group) const {

@@ -11,36 +11,24 @@
 
 namespace hydra::internal {
 
+void append_yaml_entry(std::string& out, const std::string& key, const Config& node) {
+  // Emitted at its depth, as PyYAML writes the node inside its document (continuation lines of a
+  // folded or multi-line string indented for that depth, blank lines in it empty).
+  detail::emit_entry(out, key, node, 0);
+}
+
 std::string yaml_entry(const std::string& key, const Config& node) {
-  if (!node.data().is_container() || node.empty()) {
-    Config single;  // a leaf: cheap to copy
-    single.push_back({key, node});
-    return to_yaml(single);
-  }
-  Config key_only;
-  key_only.push_back({key, Config()});
-  std::string head = to_yaml(key_only);  // "<key>: {}\n", the key quoted as YAML needs
-  std::string out = head.substr(0, head.size() - std::string_view(" {}\n").size()) + "\n";
-  std::string body = to_yaml(node);
-  // A block sequence sits flush under its key (PyYAML style); a map is indented by two.
-  const std::string indent = is_sequence(node) ? "" : "  ";
-  std::size_t start = 0;
-  while (start < body.size()) {
-    std::size_t end = body.find('\n', start);
-    if (end == std::string::npos) end = body.size();
-    out += indent;
-    out.append(body, start, end - start);
-    out += '\n';
-    start = end + 1;
-  }
+  std::string out;
+  append_yaml_entry(out, key, node);
   return out;
 }
 
 void write_job_return(const std::filesystem::path& file, const JobReturn& job_return) {
   // The small fields through a tree; cfg and hydra_cfg (the bulk) emitted in place, not copied.
-  write_file_atomic(file, to_yaml(job_return_head(job_return)) + yaml_entry("cfg", job_return.cfg) +
-                              yaml_entry("hydra_cfg", job_return.hydra_cfg));
+  std::string text = to_yaml(job_return_head(job_return));
+  append_yaml_entry(text, "cfg", job_return.cfg);
+  append_yaml_entry(text, "hydra_cfg", job_return.hydra_cfg);
+  write_file_atomic(file, text);
 }
-
 
 }  // namespace hydra::internal

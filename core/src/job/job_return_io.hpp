@@ -17,5 +17,6 @@ void write_job_return(const std::filesystem::path& file, const JobReturn& job_re
 // `key: <node>` as YAML without building a tree around the node (a block indented under the key,
 // or inline for scalars and empty containers): hydra.yaml and job_return.yaml are written per job.
 std::string yaml_entry(const std::string& key, const Config& node);
+void append_yaml_entry(std::string& out, const std::string& key, const Config& node);
 
 }  // namespace hydra::internal

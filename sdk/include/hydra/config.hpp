@@ -430,24 +430,30 @@ inline void emit_sequence(std::string& out, const Config& node, std::size_t inde
   }
 }
 
+// One `key: value` of a map whose keys are at column `indent`, from the key on (its indentation
+// already written).
+inline void emit_entry(std::string& out, const std::string& key, const Config& child, std::size_t indent) {
+  bool simple_key = emit_key(out, key, indent);
+  if (is_inline(child)) {
+    emit_inline_value(out, child.data(), indent + 2);
+    out += '\n';
+  } else if (!simple_key) {
+    // After "? key" / ":" a block starts on the ':' line, as a sequence item's does.
+    out += ' ';
+    emit_block(out, child, indent + 2, false);
+  } else {
+    out += '\n';
+    // Like PyYAML: a sequence under a map key is not indented further.
+    emit_block(out, child, is_sequence(child) ? indent : indent + 2, true);
+  }
+}
+
 inline void emit_map(std::string& out, const Config& node, std::size_t indent, bool first_indented) {
   bool first = true;
   for (const auto& [key, child] : node) {
     if (!first || first_indented) out.append(indent, ' ');
     first = false;
-    bool simple_key = emit_key(out, key, indent);
-    if (is_inline(child)) {
-      emit_inline_value(out, child.data(), indent + 2);
-      out += '\n';
-    } else if (!simple_key) {
-      // After "? key" / ":" a block starts on the ':' line, as a sequence item's does.
-      out += ' ';
-      emit_block(out, child, indent + 2, false);
-    } else {
-      out += '\n';
-      // Like PyYAML: a sequence under a map key is not indented further.
-      emit_block(out, child, is_sequence(child) ? indent : indent + 2, true);
-    }
+    emit_entry(out, key, child, indent);
   }
 }
 

@@ -13,8 +13,10 @@
 #include <hydra/yaml_resolver.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace hydra::yaml11 {
 
@@ -125,11 +127,25 @@ Analysis analyze(const Text& t) {
 
 enum class Style { Plain, SingleQuoted, DoubleQuoted };
 
+inline bool ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 // False when no reader could take `text` for anything but a string: its first character starts no
-// null, bool, number, date or indicator, nor (non-ASCII) Python whitespace.
+// null, bool, number, date or indicator, nor (non-ASCII) Python whitespace. A text starting with
+// a letter is retyped only as a word of letters (null, the bools, inf, infinity, nan), which
+// Python's float() may also take with whitespace after it: a letter run of more than 8 ("infinity")
+// or one ended by another ASCII character that is not whitespace leaves it a string.
 inline bool may_be_retyped(std::string_view text) {
   if (text.empty() || static_cast<unsigned char>(text[0]) >= 0x80) return true;
-  return std::string_view("0123456789+-.~<=nNyYtTfFoOiI \t\n\r\v\f").find(text[0]) != std::string_view::npos;
+  if (ascii_letter(text[0])) {
+    if (std::string_view("nNyYtTfFoOiI").find(text[0]) == std::string_view::npos) return false;
+    std::size_t i = 1;
+    while (i < text.size() && i <= 8 && ascii_letter(text[i])) ++i;
+    if (i > 8) return false;
+    if (i == text.size()) return true;
+    auto next = static_cast<unsigned char>(text[i]);
+    return next >= 0x80 || next == ' ' || (next >= '\t' && next <= '\r') || (next >= 0x1C && next <= 0x1F);
+  }
+  return std::string_view("0123456789+-.~<= \t\n\r\v\f").find(text[0]) != std::string_view::npos;
 }
 
 inline Style choose_style(std::string_view text, const Analysis& a, bool simple_key) {
@@ -158,6 +174,11 @@ class ScalarOutput {
 
   void text(const std::u32string& t, std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) append_utf8(out_, t[i]);
+    column_ += to - from;
+  }
+  // As the loop above: nothing written when from >= to (the column still moves by to - from).
+  void text(std::string_view ascii_text, std::size_t from, std::size_t to) {
+    if (from < to) out_.append(ascii_text.substr(from, to - from));
     column_ += to - from;
   }
   void ascii(std::string_view s) {
@@ -190,14 +211,18 @@ class ScalarOutput {
   bool whitespace_, indention_;
 };
 
+// The writers take the text as code points: a std::u32string, or a std::string_view of ASCII
+// (one byte, one code point: no decoding for the common case).
+
 // Plain text never holds a line break (analyze forbids it), so only spaces can fold.
-inline void write_plain(ScalarOutput& w, const std::u32string& t, bool split) {
+template <class Text>
+void write_plain(ScalarOutput& w, const Text& t, bool split) {
   if (!w.whitespace()) w.ascii(" ");
   w.no_whitespace();
   std::size_t start = 0;
   bool spaces = false;
   for (std::size_t end = 0; end <= t.size(); ++end) {
-    char32_t c = end < t.size() ? t[end] : 0;
+    char32_t c = end < t.size() ? code_point(t[end]) : 0;
     bool at_end = end == t.size();
     if (spaces) {
       if (at_end || c != U' ') {
@@ -217,13 +242,14 @@ inline void write_plain(ScalarOutput& w, const std::u32string& t, bool split) {
   }
 }
 
-inline void write_single_quoted(ScalarOutput& w, const std::u32string& t, bool split) {
+template <class Text>
+void write_single_quoted(ScalarOutput& w, const Text& t, bool split) {
   w.indicator("'", true);
   bool spaces = false, breaks = false;
   std::size_t start = 0;
   for (std::size_t end = 0; end <= t.size(); ++end) {
     bool at_end = end == t.size();
-    char32_t c = at_end ? 0 : t[end];
+    char32_t c = at_end ? 0 : code_point(t[end]);
     if (spaces) {
       if (at_end || c != U' ') {
         if (start + 1 == end && w.column() > kBestWidth && split && start != 0 && !at_end)
@@ -282,12 +308,13 @@ inline void write_escape(ScalarOutput& w, char32_t c) {
   w.ascii(escape);
 }
 
-inline void write_double_quoted(ScalarOutput& w, const std::u32string& t, bool split) {
+template <class Text>
+void write_double_quoted(ScalarOutput& w, const Text& t, bool split) {
   w.indicator("\"", true);
   std::size_t start = 0;
   for (std::size_t end = 0; end <= t.size(); ++end) {
     bool at_end = end == t.size();
-    char32_t c = at_end ? 0 : t[end];
+    char32_t c = at_end ? 0 : code_point(t[end]);
     bool plain_char = !at_end && c != U'"' && c != U'\\' && c != 0x85 && c != 0x2028 && c != 0x2029 &&
                       c != 0xFEFF && ((c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD));
     if (!plain_char) {
@@ -308,21 +335,33 @@ inline void write_double_quoted(ScalarOutput& w, const std::u32string& t, bool s
       if (start < end) start = end;
       w.indent();
       w.no_whitespace();
-      if (t[start] == U' ') w.ascii("\\");
+      if (code_point(t[start]) == U' ') w.ascii("\\");
     }
   }
   w.indicator("\"", false);
 }
 
-inline void write(ScalarOutput& w, std::string_view utf8, bool simple_key, bool split) {
-  thread_local std::u32string text;
-  decode_utf8(utf8, text);
+template <class Text>
+void write_text(ScalarOutput& w, std::string_view utf8, const Text& text, bool simple_key, bool split) {
   Analysis analysis = analyze(text);
   switch (choose_style(utf8, analysis, simple_key)) {
     case Style::Plain: write_plain(w, text, split); break;
     case Style::SingleQuoted: write_single_quoted(w, text, split); break;
     case Style::DoubleQuoted: write_double_quoted(w, text, split); break;
   }
+}
+
+inline bool is_ascii(std::string_view text) {
+  for (char c : text)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
+}
+
+inline void write(ScalarOutput& w, std::string_view utf8, bool simple_key, bool split) {
+  if (is_ascii(utf8)) return write_text(w, utf8, utf8, simple_key, split);
+  thread_local std::u32string text;
+  decode_utf8(utf8, text);
+  write_text(w, utf8, text, simple_key, split);
 }
 
 // Code points on the output's last line: PyYAML folds by column.
@@ -360,15 +399,67 @@ inline Analysis analyze_printable_ascii(std::string_view t) {
   return a;
 }
 
+// How write_short_ascii writes a text: plain, single-quoted, or not at all (the general writer).
+// For printable ASCII that is not empty, simple_key changes nothing (it matters only for empty or
+// multi-line text), so the answer depends on the text alone.
+enum class ShortStyle : unsigned char { Plain, SingleQuoted, General };
+
+inline ShortStyle short_ascii_style(std::string_view text, bool simple_key) {
+  if (!printable_ascii(text)) return ShortStyle::General;
+  switch (choose_style(text, analyze_printable_ascii(text), simple_key)) {
+    case Style::Plain: return ShortStyle::Plain;
+    case Style::SingleQuoted: return ShortStyle::SingleQuoted;
+    default: return ShortStyle::General;
+  }
+}
+
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Bounded per-thread memo of a pure function of a text: a sweep writes the same keys and values
+// (and help templates) in every job's hydra.yaml and job_return.yaml, and deciding a style costs
+// more than looking it up. Full, it stops learning (a sweep's unique values do not grow it).
+template <class Result>
+class TextMemo {
+ public:
+  TextMemo(std::size_t max_entries, std::size_t max_bytes) : max_entries_(max_entries), max_bytes_(max_bytes) {}
+
+  template <class Compute>
+  const Result& get(std::string_view key, Compute compute) {
+    auto it = map_.find(key);
+    if (it != map_.end()) return it->second;
+    Result result = compute();
+    if (map_.size() >= max_entries_ || bytes_ + key.size() > max_bytes_) {
+      spare_ = std::move(result);
+      return spare_;
+    }
+    bytes_ += key.size();
+    return map_.emplace(std::string(key), std::move(result)).first->second;
+  }
+
+ private:
+  std::unordered_map<std::string, Result, TextHash, std::equal_to<>> map_;
+  Result spare_{};
+  std::size_t max_entries_, max_bytes_, bytes_ = 0;
+};
+
+inline ShortStyle cached_short_ascii_style(std::string_view text, bool simple_key) {
+  constexpr std::size_t kLongest = 64;
+  if (text.empty() || text.size() > kLongest) return short_ascii_style(text, simple_key);
+  thread_local TextMemo<ShortStyle> memo(4096, 4096 * 32);
+  return memo.get(text, [&] { return short_ascii_style(text, simple_key); });
+}
+
 // Writes `text` without folding when it is printable ASCII and cannot reach past the width
 // (folding needs a space past column 80), or is a simple key; false when the general writer must.
 inline bool write_short_ascii(std::string& out, std::string_view text, bool simple_key, std::size_t line_bytes) {
-  if (!printable_ascii(text)) return false;
   if (!simple_key && line_bytes + text.size() + 3 > kBestWidth) return false;
-  Style style = choose_style(text, analyze_printable_ascii(text), simple_key);
-  if (style == Style::DoubleQuoted) return false;
+  ShortStyle style = cached_short_ascii_style(text, simple_key);
+  if (style == ShortStyle::General) return false;
   if (!simple_key) out += ' ';
-  if (style == Style::Plain) {
+  if (style == ShortStyle::Plain) {
     out += text;
     return true;
   }
@@ -381,6 +472,33 @@ inline bool write_short_ascii(std::string& out, std::string_view text, bool simp
   return true;
 }
 
+// The general writer, from `column` with continuation lines at `indent`: a value (after its
+// indicator, folded) or a simple key (at the start of its line, never folded). What it appends
+// depends on those alone, so a text met again (the help templates, in every job's files) is
+// copied from the memo instead of written again.
+inline void write_general(std::string& out, std::string_view text, std::size_t column, std::size_t indent,
+                          bool simple_key) {
+  auto write_fresh = [&](std::string& to) {
+    ScalarOutput w(to, column, indent, simple_key);
+    write(w, text, simple_key, !simple_key);
+  };
+  constexpr std::size_t kLongest = 8192;
+  if (text.size() > kLongest) return write_fresh(out);
+  thread_local TextMemo<std::string> memo(256, 256 * 1024);
+  thread_local std::string key;
+  key.assign(text);
+  key += '\0';
+  key += std::to_string(column);
+  key += ',';
+  key += std::to_string(indent);
+  key += simple_key ? 'k' : 'v';
+  out += memo.get(key, [&] {
+    std::string written;
+    write_fresh(written);
+    return written;
+  });
+}
+
 }  // namespace writer_detail
 
 // Appends a string value after an indicator (`key:` or `-`), with the separating space; `indent`
@@ -389,8 +507,7 @@ inline void write_string_value(std::string& out, std::string_view text, std::siz
   std::size_t line_start = out.rfind('\n');
   line_start = line_start == std::string::npos ? 0 : line_start + 1;
   if (writer_detail::write_short_ascii(out, text, false, out.size() - line_start)) return;
-  writer_detail::ScalarOutput w(out, writer_detail::current_column(out), indent, false);
-  writer_detail::write(w, text, false, true);
+  writer_detail::write_general(out, text, writer_detail::current_column(out), indent, false);
 }
 
 // True when `key` can be a simple (implicit) key; otherwise it is written "? key".
@@ -414,8 +531,7 @@ inline bool fits_simple_key(std::string_view key) {
 inline void write_string_key(std::string& out, std::string_view key, bool simple, std::size_t indent) {
   if (!simple) return write_string_value(out, key, indent);
   if (writer_detail::write_short_ascii(out, key, true, 0)) return;
-  writer_detail::ScalarOutput w(out, 0, 0, true);
-  writer_detail::write(w, key, true, false);
+  writer_detail::write_general(out, key, 0, 0, true);
 }
 
 }  // namespace hydra::yaml11
