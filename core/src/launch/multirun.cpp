@@ -12,6 +12,7 @@
 #include "launch/sweep_plan.hpp"
 #include "logging/log_manager.hpp"
 #include "util/errors.hpp"
+#include "util/exceptions.hpp"
 #include "util/files.hpp"
 #include "util/interrupt.hpp"
 #include "util/strings.hpp"
@@ -20,10 +21,13 @@
 
 #include <boost/dll/runtime_symbol_info.hpp>
 
+#include <fmt/format.h>
+
 #include <iostream>
 #include <optional>
 #include <set>
 #include <unordered_set>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -78,7 +82,11 @@ class MultirunContext final : public LaunchContext {
         sweep_config_(std::move(sweep_config)),
         sweep_dir_(std::move(sweep_dir)),
         sweep_dir_moved_(sweep_dir_moved),
-        returns_(returns) {}
+        returns_(returns),
+        program_(boost::dll::program_location().string()),
+        sweep_id_(fmt::format("{}-{:x}", ::getpid(),
+                              std::chrono::duration_cast<std::chrono::microseconds>(request.now.time_since_epoch())
+                                  .count())) {}
 
   JobReturn run_job_in_process(const JobRequest& job) override {
     JobSpec spec;
@@ -129,12 +137,17 @@ class MultirunContext final : public LaunchContext {
     std::error_code ignored;
     fs::remove(spec.return_file, ignored);
     write_job_spec(spec_file, spec);
-    return {boost::dll::program_location().string(), "--run-job", spec_file.string()};
+    return {program_, "--run-job", spec_file.string()};
   }
 
   std::optional<JobReturn> read_job_return(const JobRequest& job) override {
-    auto ret = read_job_return_file(job_file(job, ".return"));
+    const fs::path file = job_file(job, ".return");
+    auto ret = read_job_return_file(file);
     if (!ret) return std::nullopt;
+    // Read once: the spec and the return file are done with (a fixed sweep dir would pile them up).
+    std::error_code ignored;
+    fs::remove(file, ignored);
+    fs::remove(job_file(job, ".spec"), ignored);
     return retained(std::move(*ret));
   }
 
@@ -179,9 +192,10 @@ class MultirunContext final : public LaunchContext {
     return dir.string();
   }
 
-  // <sweep dir>/.launcher/job_<num><suffix>: a job process's spec and return files.
+  // <sweep dir>/.launcher/job_<num>.<sweep id><suffix>: a job process's spec and return files,
+  // named for this sweep alone, so no other sweep's job can hand this one its JobReturn.
   fs::path job_file(const JobRequest& job, const char* suffix) const {
-    return fs::path(launcher_dir()) / ("job_" + std::to_string(job.num) + suffix);
+    return fs::path(launcher_dir()) / ("job_" + std::to_string(job.num) + "." + sweep_id_ + suffix);
   }
 
   void collect(JobReturn&& job_return) override {
@@ -214,6 +228,8 @@ class MultirunContext final : public LaunchContext {
   fs::path sweep_dir_;
   bool sweep_dir_moved_;  // claimed as `<dir>_N`: another run had the time-stamped dir
   JobReturnStore& returns_;
+  std::string program_;   // read once: a rebuild mid-sweep makes /proc/self/exe "<path> (deleted)"
+  std::string sweep_id_;  // <pid>-<start time>: unique to this sweep, in its launcher's file names
   std::optional<LogManager::Setup> sweep_logging_;  // built once, switched back to after every job
 };
 
@@ -261,6 +277,9 @@ std::string compose_shape(const Config& base, const std::set<std::string>& group
 }  // namespace
 
 PlannedSweep plan_jobs(const MultirunRequest& request) {
+  // Jobs are composed again when launched: from the same bytes as here, not from a conf/ edited
+  // meanwhile (and with no file descriptor needed then).
+  snapshot_config_reads();
   const auto groups = list_config_groups(request.compose.sources);
   GroupOptions group_options = [&](const std::string& group) {
     for (const auto& [name, options] : groups)
@@ -299,31 +318,96 @@ PlannedSweep plan_jobs(const MultirunRequest& request) {
   return sweep;
 }
 
+namespace {
+
+// Why a job never ran: the text of the exception in flight (call inside a catch block).
+JobError not_run_error(const std::string& why_prefix) {
+  const ExceptionText thrown = describe_current_exception();
+  return {FailureReason::exception, thrown.type, why_prefix + thrown.message, 0};
+}
+
+// Every job without a JobReturn gets a FAILED one with `error` (written to its dir where that
+// can be done), so on_multirun_end sees every job of the sweep.
+void fail_jobs_not_run(const PlannedSweep& sweep, LaunchContext& context, JobReturnStore& returns,
+                       const JobError& error) {
+  const auto now = std::chrono::system_clock::now();
+  for (const JobRequest& job : sweep.jobs) {
+    if (returns.has_job(job.num)) continue;
+    try {
+      context.collect(context.failed_job_return(job, error, now, std::chrono::duration<double>(0)));
+    } catch (...) {
+      // Not even its config could be had: a record of what is known.
+      JobReturn ret;
+      ret.overrides = job.overrides;
+      ret.num = job.num;
+      ret.id = job.id;
+      ret.status = JobStatus::FAILED;
+      ret.start_time = now;
+      ret.error = error;
+      context.collect(std::move(ret));
+    }
+  }
+}
+
+}  // namespace
+
 int run_multirun(const MultirunRequest& request, const PlannedSweep& sweep, CallbackChain& callbacks,
                  Launcher& launcher) {
   ResolveOptions lenient{request.now, false};
   Config sweep_config = resolve_all(request.base.config, lenient);
   const std::string config_name = request.compose.config_name;
   callbacks.on_multirun_start(sweep_config, RunInfo{config_name, nullptr, {}});
+  auto log = get_logger("hydra");
 
-  // The sweep dir exists only after on_multirun_start, as in Hydra.
-  const fs::path planned_dir = fs::absolute(sweep_config.get<std::string>("hydra.sweep.dir")).lexically_normal();
-  const fs::path sweep_dir = create_output_dir(request.base.config, "hydra.sweep.dir", planned_dir, "the sweep dir");
-  const bool moved = sweep_dir != planned_dir;
-  if (moved) sweep_config.put("hydra.sweep.dir", sweep_dir.string());
-  write_file_atomic(sweep_dir / "multirun.yaml", to_yaml(request.base.config));
+  // The sweep dir exists only after on_multirun_start, as in Hydra. From here on, whatever fails
+  // fails jobs (with the reason), and on_multirun_end still sees every one of them.
+  fs::path sweep_dir = fs::absolute(sweep_config.get<std::string>("hydra.sweep.dir")).lexically_normal();
+  bool moved = false;
+  std::optional<FileLock> sweep_lock;
+  std::optional<JobError> setup_error;
+  try {
+    const fs::path planned_dir = sweep_dir;
+    sweep_dir = create_output_dir(request.base.config, "hydra.sweep.dir", planned_dir, "the sweep dir", request.now);
+    moved = sweep_dir != planned_dir;
+    if (moved) sweep_config.put("hydra.sweep.dir", sweep_dir.string());
+    // One sweep at a time in a dir: a second one waits for the first (its lock dies with it).
+    sweep_lock.emplace(sweep_dir / ".launcher" / "sweep.lock", [&](long holder) {
+      log->warn("The sweep dir {} is in use by another sweep (pid {}): waiting until it has finished", sweep_dir.string(),
+                holder);
+    });
+    write_file_atomic(sweep_dir / "multirun.yaml", to_yaml(request.base.config));
+  } catch (const std::exception&) {
+    setup_error = not_run_error("not run: ");
+  }
 
   JobReturnStore returns;
   MultirunContext context(request, sweep, callbacks, sweep_config, sweep_dir, moved, returns);
-  context.use_sweep_logging();
+  try {
+    context.use_sweep_logging();
+  } catch (const std::exception&) {
+    if (!setup_error) setup_error = not_run_error("not run: cannot log to " + (sweep_dir / "multirun.log").string() + ": ");
+  }
 
-  const std::size_t size = batch_size(request.base.config, sweep.jobs.size());
-  // A failed job does not stop its batch, but no later batch starts (Hydra's sweeper stops too).
-  for (std::size_t start = 0; start < sweep.jobs.size() && !returns.any_failed() && !interrupt_requested();
-       start += size) {
-    std::span<const JobRequest> batch(sweep.jobs.data() + start, std::min(size, sweep.jobs.size() - start));
-    // Launchers that do not collect() hand their JobReturns back here.
-    for (const JobReturn& r : launcher.launch(batch, context)) returns.add(r);
+  if (setup_error) {
+    log->error("The sweep cannot start: {}; every job is FAILED", describe_failure(*setup_error));
+    fail_jobs_not_run(sweep, context, returns, *setup_error);
+  } else {
+    const std::size_t size = batch_size(request.base.config, sweep.jobs.size());
+    try {
+      // A failed job does not stop its batch, but no later batch starts (Hydra's sweeper stops too).
+      for (std::size_t start = 0; start < sweep.jobs.size() && !returns.any_failed() && !interrupt_requested();
+           start += size) {
+        std::span<const JobRequest> batch(sweep.jobs.data() + start, std::min(size, sweep.jobs.size() - start));
+        // Launchers that do not collect() hand their JobReturns back here.
+        for (JobReturn& r : launcher.launch(batch, context)) returns.add(r);
+      }
+    } catch (...) {
+      // The launcher as a whole failed: the jobs it did not finish are FAILED, saying why.
+      const JobError error = not_run_error("not run: the launcher failed: ");
+      log->error("The launcher failed ({}: {}); the jobs it did not finish are FAILED", error.type,
+                 error.message.substr(std::string_view("not run: the launcher failed: ").size()));
+      fail_jobs_not_run(sweep, context, returns, error);
+    }
   }
   returns.sort_by_job();
 

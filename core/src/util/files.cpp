@@ -8,7 +8,9 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <csignal>
 #include <sstream>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,6 +57,81 @@ std::filesystem::path claim_new_dir(const std::filesystem::path& dir) {
     throw OutputError("Cannot create the output dir " + candidate.string() + ": " +
                       in_the_way(candidate, err == EEXIST ? "a file of that name is in the way" : hydra::describe_errno(err)));
   }
+}
+
+namespace {
+
+// `<name>.tmp.<pid>.<n>` as hydra::write_file_atomic names its temp files: the pid, else 0.
+long temp_file_owner(const std::string& name) {
+  const auto tmp = name.rfind(".tmp.");
+  if (tmp == std::string::npos) return 0;
+  const std::string rest = name.substr(tmp + 5);
+  const auto dot = rest.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == rest.size()) return 0;
+  if (rest.find_first_not_of("0123456789.") != std::string::npos || rest.find('.', dot + 1) != std::string::npos)
+    return 0;
+  try {
+    return std::stol(rest.substr(0, dot));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+bool process_is_gone(long pid) { return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
+
+}  // namespace
+
+std::size_t remove_stale_temp_files(const std::filesystem::path& dir, int depth) {
+  namespace fs = std::filesystem;
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it.depth() >= depth) it.disable_recursion_pending();
+    const long owner = temp_file_owner(it->path().filename().string());
+    if (owner <= 0 || owner == ::getpid() || !process_is_gone(owner)) continue;
+    std::error_code ignored;
+    if (it->is_regular_file(ignored) && fs::remove(it->path(), ignored)) ++removed;
+  }
+  return removed;
+}
+
+int FileLock::open_and_try(const std::filesystem::path& file) {
+  file_ = file;
+  if (file.has_parent_path()) create_dirs(file.parent_path());
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw OutputError("Cannot lock " + file.string() + ": " + hydra::describe_errno(errno));
+  locked_ = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+  if (!locked_ && errno != EWOULDBLOCK) {
+    const int err = errno;
+    ::close(fd);
+    throw OutputError("Cannot lock " + file.string() + ": " + hydra::describe_errno(err));
+  }
+  return fd;
+}
+
+long FileLock::holder_pid() const {
+  char buf[32] = {};
+  const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+  return n > 0 ? std::strtol(buf, nullptr, 10) : 0;
+}
+
+void FileLock::wait() {
+  while (::flock(fd_, LOCK_EX) != 0)
+    if (errno != EINTR) throw OutputError("Cannot lock " + file_.string() + ": " + hydra::describe_errno(errno));
+  locked_ = true;
+}
+
+void FileLock::record_holder() {
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  // Only a hint for the message of the next one that waits: a failure to write it is no error.
+  if (::ftruncate(fd_, 0) == 0) {
+    [[maybe_unused]] ssize_t n = ::pwrite(fd_, pid.data(), pid.size(), 0);
+  }
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the lock
 }
 
 std::string read_file(const std::filesystem::path& path) {

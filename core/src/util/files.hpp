@@ -18,6 +18,40 @@ void create_dirs(const std::filesystem::path& dir, const std::string& what = "")
 // `<dir>_1`, `<dir>_2`... instead and returns the dir it claimed.
 std::filesystem::path claim_new_dir(const std::filesystem::path& dir);
 
+// Removes what atomic writes of dead processes left under `dir` (`<name>.tmp.<pid>.<n>`, down to
+// `depth` levels): a SIGKILL between naming a temp file and renaming it. Temp files of live
+// processes are theirs and stay. Returns how many were removed.
+std::size_t remove_stale_temp_files(const std::filesystem::path& dir, int depth);
+
+// An exclusive flock(2) on `file` (created if need be) for this object's lifetime; the kernel
+// releases it when the holder dies, so a dead holder never blocks. The holder's pid is written
+// into the file. `on_wait(holder pid)` is called once if another process holds it, then this
+// waits until it is free. Throws OutputError if the file cannot be opened.
+class FileLock {
+ public:
+  template <class OnWait>
+  FileLock(const std::filesystem::path& file, OnWait&& on_wait) {
+    fd_ = open_and_try(file);
+    if (!locked_) {
+      on_wait(holder_pid());
+      wait();
+    }
+    record_holder();
+  }
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int open_and_try(const std::filesystem::path& file);
+  long holder_pid() const;
+  void wait();
+  void record_holder();
+  int fd_ = -1;
+  bool locked_ = false;
+  std::filesystem::path file_;
+};
+
 // The whole file, or throws UserError naming the path.
 std::string read_file(const std::filesystem::path& path);
 
