@@ -49,14 +49,6 @@ std::string normalise(std::string text, const fs::path& case_dir, const fs::path
   return std::regex_replace(text, time, "<TIME>");
 }
 
-// --info tables pad their columns to the longest entry, often a path that differs between
-// machines (and between build dirs): compare them without the padding.
-std::string without_table_padding(std::string text) {
-  static const std::regex padding(R"( +\|)"), rule(R"(-{8,})");
-  text = std::regex_replace(text, padding, " |");
-  return std::regex_replace(text, rule, "--------");
-}
-
 std::optional<std::string> read_optional(const fs::path& path) {
   if (!fs::exists(path)) return std::nullopt;
   return read_text(path);

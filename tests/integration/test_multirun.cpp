@@ -206,9 +206,12 @@ TEST(Multirun, BadSweepsAreClearErrors) {
   for (std::string bad : {"foo=range(a,b)", "foo=interval(0,1)", "foo=glob(*)", "foo=a,,b", "foo=range(0,3,0)"}) {
     auto r = run_process(lifecycle_argv({"-m", bad}), dir.path());
     EXPECT_EQ(r.exit_code, 1) << bad;
-    // A malformed value is the grammar's error, one the basic sweeper cannot run the sweeper's.
-    const bool grammar = bad == "foo=range(a,b)" || bad == "foo=a,,b";
-    EXPECT_NE(r.err.find((grammar ? "Invalid override '" : "Invalid sweep '") + bad + "'"), std::string::npos)
+    // A malformed value is the grammar's error, a function called with bad arguments Hydra's
+    // "Error parsing override", one the basic sweeper cannot run the sweeper's.
+    const std::string headline = bad == "foo=a,,b"         ? "Invalid override '"
+                                 : bad == "foo=range(a,b)" ? "Error parsing override '"
+                                                           : "Invalid sweep '";
+    EXPECT_NE(r.err.find(headline + bad + "'"), std::string::npos)
         << bad << ": " << r.err;
   }
   EXPECT_TRUE(list_files(dir.path()).empty());

@@ -22,7 +22,7 @@
 // An outcome (record.py's docstring has the details): exit_code, stdout, stderr, files.txt (every
 // file written), files/<path> (.hydra/config.yaml, .hydra/overrides.yaml, and a digest of each
 // .hydra/hydra.yaml: job name, override_dirname, task overrides, hydra.runtime.choices).
-// Compared: the exit code, stdout exactly, stderr (empty when Python's is; otherwise Python's
+// Compared: the exit code, stdout exactly (table padding aside), stderr (empty when Python's is; otherwise Python's
 // first warning and first error line, see message_lines(), must occur in it, or stderr_regex must
 // match both sides), the written files both implement (.hydra/*.yaml and the job logs; see
 // compared_files()) and their recorded contents.
@@ -89,10 +89,24 @@ Case load_case(const std::string& name) {
   return c;
 }
 
-// The same rules as record.py's normalise().
+// hydra-cpp's plugin listing (hydra.verbose's dump, --info all) lists whatever plugin files this
+// build holds (an ASan build, a build of some targets only): one line <PLUGINS> stands for it,
+// from its heading to its "N plugin files" summary, whatever the log prefix of its lines.
+std::string without_plugin_listing(const std::string& text) {
+  if (text.find("Plugins (every candidate file") == std::string::npos) return text;
+  static const std::regex listing(
+      R"(([^\n]*)Plugins \(every candidate file on the plugin search path[^\n]*\n(?:[^\n]*\n)*?[^\n]* \d+ plugin files?\b[^\n]*)");
+  return std::regex_replace(text, listing, "$1<PLUGINS>");
+}
+
+// The same rules as record.py's normalise(), hydra-cpp's build dir -> <BUILD> and its plugin
+// listing -> <PLUGINS>.
 std::string normalise(std::string text, const fs::path& cwd) {
+  text = without_plugin_listing(text);
   replace_all(text, cwd.string(), "<CWD>");
   replace_all(text, kParity.string(), "<PARITY>");
+  static const std::string build_dir = fs::path(PARITY_APP_DIR).parent_path().parent_path().parent_path().string();
+  replace_all(text, build_dir, "<BUILD>");
   static const std::regex python_warning(R"((^|\n)/\S+\.py:\d+: (\w*Warning: ))");
   text = std::regex_replace(text, python_warning, "$1$2");
   static const std::regex stamp(R"(\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\])"), date(R"(\d{4}[-.]\d\d[-.]\d\d)"),
@@ -232,7 +246,7 @@ std::vector<std::string> differences(const Case& c, const Outcome& expected, con
   std::vector<std::string> diffs;
   if (expected.exit_code != actual.exit_code)
     diffs.push_back("exit code " + std::to_string(actual.exit_code) + ", expected " + std::to_string(expected.exit_code));
-  if (expected.out != actual.out)
+  if (without_table_padding(expected.out) != without_table_padding(actual.out))
     diffs.push_back("stdout differs (" + first_line_difference(expected.out, actual.out) + ")\n--- expected:\n" +
                     excerpt(expected.out) + "\n--- got:\n" + excerpt(actual.out));
   if (!c.stderr_regex.empty()) {

@@ -79,13 +79,16 @@ def record(name):
     command = [sys.executable, app, "--config-path", os.path.join(PARITY, case["conf"])]
     if case.get("config_name") is not None:
         command += ["--config-name", case["config_name"]]
-    command += [str(a) for a in case.get("argv", [])]
-    env = dict(os.environ)
-    env.pop("HYDRA_FULL_ERROR", None)
-    for key, value in (case.get("env") or {}).items():
-        env[key] = str(value)
     out_dir = os.path.join(case_dir, "python")
     with tempfile.TemporaryDirectory(prefix="parity-") as cwd:
+        # <PARITY> and <CWD> in argv and env stand for this dir and the run dir, as the runner has them.
+        def placed(value):
+            return str(value).replace("<PARITY>", PARITY).replace("<CWD>", cwd)
+        command += [placed(a) for a in case.get("argv", [])]
+        env = dict(os.environ)
+        env.pop("HYDRA_FULL_ERROR", None)
+        for key, value in (case.get("env") or {}).items():
+            env[key] = placed(value)
         proc = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
         shutil.rmtree(out_dir, ignore_errors=True)
         write(os.path.join(out_dir, "exit_code"), "%d\n" % proc.returncode)

@@ -435,9 +435,15 @@ TEST(ComposeOverrides, KeyOverrides) {
 }
 
 TEST(ComposeOverrides, DictValueMergesIntoMap) {
-  // OmegaConf.update(merge=True), as Hydra applies key=value: existing keys keep their position.
-  auto out = run("compose", "config", {"nested={a: 5, extra: e}"});
+  // OmegaConf.update(merge=True), as Hydra applies key=value: existing keys keep their position;
+  // in struct mode key={...} changes keys only, +key={...} may add them.
+  auto out = run("compose", "config", {"+nested={a: 5, extra: e}"});
   EXPECT_EQ(yaml_at(out.config, "nested"), "a: 5\nlist:\n- 1\n- 2\nmissing: ???\nmaybe: null\nextra: e\n");
+  auto changed = run("compose", "config", {"nested={a: 5}"});
+  EXPECT_EQ(yaml_at(changed.config, "nested.a"), "5\n");
+  EXPECT_NE(error_of([] { run("compose", "config", {"nested={a: 5, extra: e}"}); })
+                .find("Could not override 'nested'. To append to your config use +nested={a: 5, extra: e}"),
+            std::string::npos);
   auto scalar = run("compose", "config", {"nested=5"});
   EXPECT_EQ(yaml_at(scalar.config, "nested"), "5\n");
 }

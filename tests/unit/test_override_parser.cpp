@@ -136,10 +136,10 @@ TEST(OverrideValue, Casts) {
 
 TEST(OverrideValue, BadCastsAreHydrasErrors) {
   EXPECT_EQ(error("x=int(abc)"),
-            "Invalid override 'x=int(abc)': ValueError while evaluating 'int(abc)': invalid literal for int() with base 10: 'abc'");
-  EXPECT_EQ(error("x=bool(yes)"), "Invalid override 'x=bool(yes)': ValueError while evaluating 'bool(yes)': Cannot cast 'yes' to bool");
+            "Error parsing override 'x=int(abc)': ValueError while evaluating 'int(abc)': invalid literal for int() with base 10: 'abc'");
+  EXPECT_EQ(error("x=bool(yes)"), "Error parsing override 'x=bool(yes)': ValueError while evaluating 'bool(yes)': Cannot cast 'yes' to bool");
   EXPECT_EQ(error("x=float(abc)"),
-            "Invalid override 'x=float(abc)': ValueError while evaluating 'float(abc)': could not convert string to float: 'abc'");
+            "Error parsing override 'x=float(abc)': ValueError while evaluating 'float(abc)': could not convert string to float: 'abc'");
   EXPECT_NE(error("x=int(inf)").find("OverflowError while evaluating 'int(inf)': cannot convert float infinity to integer"),
             std::string::npos);
   EXPECT_NE(error("x=str(range(1,3))").find("Range can only be cast to int or float"), std::string::npos);
@@ -149,10 +149,10 @@ TEST(OverrideValue, BadCastsAreHydrasErrors) {
 
 TEST(OverrideValue, UnknownFunctionsAndBadArgumentsAreErrors) {
   EXPECT_EQ(error("x=nosuch(1)"),
-            "Invalid override 'x=nosuch(1)': Unknown function 'nosuch'. Available: "
+            "Error parsing override 'x=nosuch(1)': Unknown function 'nosuch'. Available: "
             "bool,choice,float,glob,int,interval,range,shuffle,sort,str,tag");
   EXPECT_EQ(error("x=range(1,a)"),
-            "Invalid override 'x=range(1,a)': TypeError while evaluating 'range(1,a)': mismatch type argument stop: str is "
+            "Error parsing override 'x=range(1,a)': TypeError while evaluating 'range(1,a)': mismatch type argument stop: str is "
             "incompatible with Optional[Union[int, float]]");
   EXPECT_NE(error("x=shuffle(1,2,seed=3)").find("got an unexpected keyword argument 'seed'"), std::string::npos);
   EXPECT_NE(error("x=tag(a,1)").find("mismatch type argument args[1]: int is incompatible with Union[str, Sweep]"),

@@ -219,7 +219,7 @@ TEST(Rerun, RejectsSweepsGroupOverridesAndMultirun) {
 
 TEST(ApplyOverrides, KeyOverridesFollowComposeRules) {
   Config c = parse_yaml("a: 1\nm:\n  x: 1\nl: [1, 2]\nnil: null\n", "test");
-  auto applied = apply_key_overrides(c, {"a=2", "m={w: 2}", "l=[3]", "+nil=5", "++a=3", "+new.deep=x", "~m.x"},
+  auto applied = apply_key_overrides(c, {"a=2", "+m={w: 2}", "l=[3]", "+nil=5", "++a=3", "+new.deep=x", "~m.x"},
                                      nullptr, "test");
   EXPECT_EQ(to_yaml(c), "a: 3\nm:\n  w: 2\nl:\n- 3\nnil: 5\nnew:\n  deep: x\n");
   EXPECT_EQ(applied.task.size(), 7u);
@@ -227,6 +227,8 @@ TEST(ApplyOverrides, KeyOverridesFollowComposeRules) {
   EXPECT_NE(error_of([&] { apply_key_overrides(c, {"+a=4"}, nullptr, "test"); }).find("Could not append to config"),
             std::string::npos);
   EXPECT_NE(error_of([&] { apply_key_overrides(c, {"m=[1]"}, nullptr, "test"); }).find("Error merging override m=[1]"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { apply_key_overrides(c, {"m={q: 1}"}, nullptr, "test"); }).find("Could not override 'm'"),
             std::string::npos);
   EXPECT_NE(error_of([&] { apply_key_overrides(c, {"~zz"}, nullptr, "test"); }).find("'zz' does not exist"),
             std::string::npos);

@@ -135,7 +135,8 @@ int run(int argc, char** argv, const AppSpec& app) {
   const RunMode mode = effective_mode(cl, overrides, composed.config);
   // Composed as for a sweep, a mandatory group may have been left `???`: a RUN must choose it.
   if (mode == RunMode::RUN && composed.missing_choice) throw UserError(*composed.missing_choice);
-  record_run_mode(composed, mode);
+  // Hydra adds `hydra.mode=<MODE>` only when it runs: --cfg, --info and --help show hydra.mode: null.
+  if (!show_only) record_run_mode(composed, mode);
   request.mode = mode;
 
   PluginSearchPath search_path = PluginSearchPath::standard(plugin_dirs(cl, composed.config));

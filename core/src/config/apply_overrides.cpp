@@ -4,6 +4,7 @@
 #include "util/errors.hpp"
 
 #include <iterator>
+#include <optional>
 
 namespace hydra::internal {
 namespace {
@@ -31,6 +32,18 @@ void assign(Config& node, const Config& value, const Override& ov, const std::st
     if (clash.key() == "hydra.callbacks") msg += " (callbacks are a map: name -> {_target_: ...})";
     throw UserError(msg);
   }
+}
+
+// Hydra composes in struct mode: `key={...}` may change the keys a map has, not add any (at any
+// depth where both sides are maps). The first key of `given` that `existing` lacks, dotted.
+std::optional<std::string> key_not_in_struct(const Config& existing, const Config& given) {
+  for (const auto& [name, value] : given) {
+    auto found = existing.find(name);
+    if (found == existing.not_found()) return name;
+    if (found->second.data().kind() == NodeKind::Map && value.data().kind() == NodeKind::Map)
+      if (auto deeper = key_not_in_struct(found->second, value)) return name + "." + *deeper;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -67,9 +80,16 @@ void apply_key_override(Config& root, const Override& ov) {
       return;
     }
     case Override::Kind::Change:
+    {
       if (!node) throw UserError("Could not override '" + key + "'. To append to your config use +" + ov.input);
-      assign(*node, value_of(), ov, key);
+      Config value = value_of();
+      if (node->data().kind() == NodeKind::Map && value.data().kind() == NodeKind::Map)
+        if (auto absent = key_not_in_struct(*node, value))
+          throw UserError("Could not override '" + key + "'. To append to your config use +" + ov.input + " ('" +
+                          join_key(key, *absent) + "' is not in the config; a dict override changes existing keys)");
+      assign(*node, value, ov, key);
       return;
+    }
     case Override::Kind::Add:
     case Override::Kind::ForceAdd: {
       Config value = value_of();

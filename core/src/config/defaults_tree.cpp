@@ -159,7 +159,11 @@ class TreeBuilder {
       o.multi = c.multi;
       o.from_cli = true;
       o.input = c.input;
-      register_override(c.key, std::move(o));
+      // The same group twice on the command line: the last one wins, as in Hydra.
+      if (auto earlier = overrides_.find(c.key); earlier != overrides_.end())
+        earlier->second = std::move(o);
+      else
+        register_override(c.key, std::move(o));
     }
     for (const auto& d : request.deletions) deletions_.emplace_back(d.key, Deletion{d.option, d.input, false});
   }

@@ -6,8 +6,21 @@
 #include <string_view>
 
 namespace hydra::internal {
+namespace {
 
-void validate_hydra_types(const Config& root) {
+// What a str-typed field of HydraConf stores for a scalar: Python's str() of it (1 -> '1',
+// true -> 'True'), so the value prints and saves as the string Hydra writes.
+void store_as_string(Config& node) {
+  const Value& v = node.data();
+  if (v.kind() == NodeKind::Int || v.kind() == NodeKind::Float)
+    node.data() = Value::string(v.text());
+  else if (v.kind() == NodeKind::Bool)
+    node.data() = Value::string(v.text() == "true" ? "True" : "False");
+}
+
+}  // namespace
+
+void validate_hydra_types(Config& root) {
   if (!find_node(root, "hydra"))
     throw UserError("The 'hydra' node was deleted. Do not delete it (~hydra); change its keys instead");
   if (const Config* callbacks = find_node(root, "hydra.callbacks")) {
@@ -39,7 +52,7 @@ void validate_hydra_types(const Config& root) {
       {"hydra.job.env_set", Type::Map},
   };
   for (const auto& [key, type] : schema) {
-    const Config* node = find_node(root, key);
+    Config* node = find_node(root, key);
     if (!node) continue;
     const Value& v = node->data();
     NodeKind kind = v.kind();
@@ -66,6 +79,10 @@ void validate_hydra_types(const Config& root) {
       throw UserError("Invalid type for '" + std::string(key) + "': got " + to_string(kind) + " " +
                       inline_text(*node) + ", expected " + expected + ". Fix it in your config or override it, e.g. " +
                       key + "=<value>");
+    // HydraConf's str-typed keys, and hydra.job.env_set, a Dict[str, str].
+    if (type == Type::String) store_as_string(*node);
+    if (type == Type::Map)
+      for (auto& [name, value] : *node) store_as_string(value);
   }
 }
 

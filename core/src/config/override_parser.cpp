@@ -48,6 +48,11 @@ class Failure {
                     ". See https://hydra.cc/docs/advanced/override_grammar/basic/");
   }
   [[noreturn]] void plain(const std::string& problem) const { throw UserError("Invalid override '" + text_ + "': " + problem); }
+  // A function of the override that parsed but failed when called (a bad cast, an unknown
+  // function, a wrong argument): Hydra's headline for it, then the reason.
+  [[noreturn]] void evaluation(const std::string& problem) const {
+    throw UserError("Error parsing override '" + text_ + "': " + problem);
+  }
 
  private:
   const std::string& text_;
@@ -415,10 +420,10 @@ class Evaluator {
         for (std::size_t i = 0; i < node.keys.size(); ++i) {
           Element key = primitive(node.keys[i]);
           Element value = nested(*node.children[i]);
-          auto same = [&](const auto& entry) { return entry.first.text == key.text && entry.first.type == key.type; };
+          auto same = [&](const auto& entry) { return entry.key.text == key.text && entry.key.type == key.type; };
           auto it = std::find_if(dict.entries.begin(), dict.entries.end(), same);
-          if (it != dict.entries.end()) it->second = std::move(value);  // a Python dict: the last one wins
-          else dict.entries.emplace_back(std::move(key), std::move(value));
+          if (it != dict.entries.end()) it->value = std::move(value);  // a Python dict: the last one wins
+          else dict.entries.push_back({std::move(key), std::move(value)});
         }
         return dict;
       }
@@ -443,8 +448,8 @@ class Evaluator {
     try {
       return call_override_function(node.name, std::move(args));
     } catch (const FunctionFailure& e) {
-      if (e.type == "HydraException") failure_.plain(e.what());
-      failure_.plain(e.type + " while evaluating '" + call_text + "'" + (*e.what() ? ": " + std::string(e.what()) : ""));
+      if (e.type == "HydraException") failure_.evaluation(e.what());
+      failure_.evaluation(e.type + " while evaluating '" + call_text + "'" + (*e.what() ? ": " + std::string(e.what()) : ""));
     }
   }
 

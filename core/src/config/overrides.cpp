@@ -124,7 +124,7 @@ std::string element_text(const Element& e) {
     case Element::Type::Dict: {
       std::string out = "{";
       for (std::size_t i = 0; i < e.entries.size(); ++i)
-        out += (i ? "," : "") + element_text(e.entries[i].first) + ":" + element_text(e.entries[i].second);
+        out += (i ? "," : "") + element_text(e.entries[i].key) + ":" + element_text(e.entries[i].value);
       return out + "}";
     }
   }

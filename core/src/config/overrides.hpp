@@ -17,6 +17,8 @@
 
 namespace hydra::internal {
 
+struct DictEntry;
+
 // One element of a value as the grammar types it (Hydra's ParsedElementType).
 struct Element {
   enum class Type { Null, Bool, Int, Float, String, Quoted, List, Dict };
@@ -27,7 +29,9 @@ struct Element {
   double number = 0;  // Int and Float
   char quote = '\''; // Quoted: the quote it was written with
   std::vector<Element> items;                        // List
-  std::vector<std::pair<Element, Element>> entries;  // Dict: key, value
+  // A struct rather than std::pair: a pair of a still-incomplete Element does not compile with
+  // clang and libstdc++ (the fuzz build).
+  std::vector<DictEntry> entries;  // Dict
 
   static Element null();
   static Element boolean(bool b);
@@ -36,6 +40,11 @@ struct Element {
   static Element string(std::string s);
   bool is_number() const { return type == Type::Int || type == Type::Float; }
   bool is_text() const { return type == Type::String || type == Type::Quoted; }
+};
+
+struct DictEntry {
+  Element key;
+  Element value;
 };
 
 // A value that stands for several (Hydra's ChoiceSweep, RangeSweep, IntervalSweep, Glob).
@@ -78,7 +87,8 @@ struct Override {
 };
 
 // Parses one command-line override. Throws UserError naming the override and, for what the
-// grammar rejects, the column: "Invalid override 'i = 2': ' ' is not allowed in a key at column 2".
+// grammar rejects, the column: "Invalid override 'i = 2': ' ' is not allowed in a key at column 2"; for a
+// function that fails when called, Hydra's headline: "Error parsing override 'a=int(x)': ValueError ...".
 Override parse_override(const std::string& text);
 std::vector<Override> parse_overrides(const std::vector<std::string>& texts);
 

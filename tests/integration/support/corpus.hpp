@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,15 @@ inline void replace_all(std::string& text, const std::string& from, const std::s
   if (from.empty()) return;
   for (std::size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
     text.replace(pos, from.size(), to);
+}
+
+// --info tables (and Hydra's debug dump of them) pad their columns to the longest entry, often a
+// path whose length differs between machines, checkouts and build dirs: corpora compare them
+// without the padding.
+inline std::string without_table_padding(std::string text) {
+  static const std::regex padding(R"( +\|)"), rule(R"(-{8,})");
+  text = std::regex_replace(text, padding, " |");
+  return std::regex_replace(text, rule, "--------");
 }
 
 // A case dir's name as a gtest name (alphanumerics and '_').
