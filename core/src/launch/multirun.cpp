@@ -72,6 +72,12 @@ JobReturn retained(JobReturn&& full) {
   return kept;
 }
 
+// Why a job never ran: `why` and the text of the exception in flight (call inside a catch block).
+JobError not_run_error(const std::string& why) {
+  const ExceptionText thrown = describe_current_exception();
+  return {FailureReason::exception, thrown.type, "not run: " + why + thrown.message, 0};
+}
+
 class MultirunContext final : public LaunchContext {
  public:
   MultirunContext(const MultirunRequest& request, const PlannedSweep& sweep, CallbackChain& callbacks,
@@ -88,7 +94,20 @@ class MultirunContext final : public LaunchContext {
                               std::chrono::duration_cast<std::chrono::microseconds>(request.now.time_since_epoch())
                                   .count())) {}
 
+  // A job that cannot be run at all (its config not composed, no file descriptor...; not its
+  // task: that is in the JobReturn) is FAILED with the reason, and the sweep goes on.
   JobReturn run_job_in_process(const JobRequest& job) override {
+    const auto start_time = std::chrono::system_clock::now();
+    try {
+      return run_job_here(job);
+    } catch (const std::exception&) {
+      use_sweep_logging();
+      return failed_job_return(job, not_run_error(""), start_time,
+                               std::chrono::system_clock::now() - start_time);
+    }
+  }
+
+  JobReturn run_job_here(const JobRequest& job) {
     JobSpec spec;
     spec.mode = RunMode::MULTIRUN;
     ComposedConfig composed = compose_job(request_, sweep_.overrides.at(static_cast<std::size_t>(job.num)));
@@ -320,14 +339,20 @@ PlannedSweep plan_jobs(const MultirunRequest& request) {
 
 namespace {
 
-// Why a job never ran: the text of the exception in flight (call inside a catch block).
-JobError not_run_error(const std::string& why_prefix) {
-  const ExceptionText thrown = describe_current_exception();
-  return {FailureReason::exception, thrown.type, why_prefix + thrown.message, 0};
+// A FAILED JobReturn of what is known without its config.
+JobReturn bare_failed_return(const JobRequest& job, const JobError& error, std::chrono::system_clock::time_point now) {
+  JobReturn ret;
+  ret.overrides = job.overrides;
+  ret.num = job.num;
+  ret.id = job.id;
+  ret.status = JobStatus::FAILED;
+  ret.start_time = now;
+  ret.error = error;
+  return ret;
 }
 
-// Every job without a JobReturn gets a FAILED one with `error` (written to its dir where that
-// can be done), so on_multirun_end sees every job of the sweep.
+// After the launcher as a whole failed: every job without a JobReturn gets a FAILED one with
+// `error` (written to its dir where that can be done), so on_multirun_end sees every job.
 void fail_jobs_not_run(const PlannedSweep& sweep, LaunchContext& context, JobReturnStore& returns,
                        const JobError& error) {
   const auto now = std::chrono::system_clock::now();
@@ -336,17 +361,25 @@ void fail_jobs_not_run(const PlannedSweep& sweep, LaunchContext& context, JobRet
     try {
       context.collect(context.failed_job_return(job, error, now, std::chrono::duration<double>(0)));
     } catch (...) {
-      // Not even its config could be had: a record of what is known.
-      JobReturn ret;
-      ret.overrides = job.overrides;
-      ret.num = job.num;
-      ret.id = job.id;
-      ret.status = JobStatus::FAILED;
-      ret.start_time = now;
-      ret.error = error;
-      context.collect(std::move(ret));
+      context.collect(bare_failed_return(job, error, now));  // not even its config could be had
     }
   }
+}
+
+// The sweep dir, claimed (time-stamped) or reused (fixed) and held for this sweep alone; returns
+// whether it was moved to `<dir>_N`. A second sweep into a dir a live sweep holds waits.
+bool claim_sweep_dir(const MultirunRequest& request, Config& sweep_config, fs::path& sweep_dir,
+                     std::optional<DirLock>& lock) {
+  const fs::path planned_dir = sweep_dir;
+  sweep_dir = create_output_dir(request.base.config, "hydra.sweep.dir", planned_dir, "the sweep dir", request.now);
+  const bool moved = sweep_dir != planned_dir;
+  if (moved) sweep_config.put("hydra.sweep.dir", sweep_dir.string());
+  lock.emplace(sweep_dir, [&] {
+    get_logger("hydra")->warn("The sweep dir {} is in use by another sweep: waiting until it has finished",
+                              sweep_dir.string());
+  });
+  write_file_atomic(sweep_dir / "multirun.yaml", to_yaml(request.base.config));
+  return moved;
 }
 
 }  // namespace
@@ -357,57 +390,40 @@ int run_multirun(const MultirunRequest& request, const PlannedSweep& sweep, Call
   Config sweep_config = resolve_all(request.base.config, lenient);
   const std::string config_name = request.compose.config_name;
   callbacks.on_multirun_start(sweep_config, RunInfo{config_name, nullptr, {}});
-  auto log = get_logger("hydra");
 
-  // The sweep dir exists only after on_multirun_start, as in Hydra. From here on, whatever fails
-  // fails jobs (with the reason), and on_multirun_end still sees every one of them.
+  // The sweep dir exists only after on_multirun_start, as in Hydra. If it cannot be had, no job
+  // runs: on_multirun_end sees every job FAILED, then the error is the one line the user sees.
   fs::path sweep_dir = fs::absolute(sweep_config.get<std::string>("hydra.sweep.dir")).lexically_normal();
-  bool moved = false;
-  std::optional<FileLock> sweep_lock;
-  std::optional<JobError> setup_error;
-  try {
-    const fs::path planned_dir = sweep_dir;
-    sweep_dir = create_output_dir(request.base.config, "hydra.sweep.dir", planned_dir, "the sweep dir", request.now);
-    moved = sweep_dir != planned_dir;
-    if (moved) sweep_config.put("hydra.sweep.dir", sweep_dir.string());
-    // One sweep at a time in a dir: a second one waits for the first (its lock dies with it).
-    sweep_lock.emplace(sweep_dir / ".launcher" / "sweep.lock", [&](long holder) {
-      log->warn("The sweep dir {} is in use by another sweep (pid {}): waiting until it has finished", sweep_dir.string(),
-                holder);
-    });
-    write_file_atomic(sweep_dir / "multirun.yaml", to_yaml(request.base.config));
-  } catch (const std::exception&) {
-    setup_error = not_run_error("not run: ");
-  }
-
+  std::optional<DirLock> sweep_lock;
   JobReturnStore returns;
-  MultirunContext context(request, sweep, callbacks, sweep_config, sweep_dir, moved, returns);
+  std::optional<MultirunContext> context;
   try {
-    context.use_sweep_logging();
-  } catch (const std::exception&) {
-    if (!setup_error) setup_error = not_run_error("not run: cannot log to " + (sweep_dir / "multirun.log").string() + ": ");
+    const bool moved = claim_sweep_dir(request, sweep_config, sweep_dir, sweep_lock);
+    context.emplace(request, sweep, callbacks, sweep_config, sweep_dir, moved, returns);
+    context->use_sweep_logging();
+  } catch (...) {
+    const JobError error = not_run_error("");
+    const auto now = std::chrono::system_clock::now();
+    for (const JobRequest& job : sweep.jobs) returns.add(bare_failed_return(job, error, now));
+    callbacks.on_multirun_end(sweep_config, RunInfo{config_name, nullptr, returns.view()});
+    throw;
   }
 
-  if (setup_error) {
-    log->error("The sweep cannot start: {}; every job is FAILED", describe_failure(*setup_error));
-    fail_jobs_not_run(sweep, context, returns, *setup_error);
-  } else {
-    const std::size_t size = batch_size(request.base.config, sweep.jobs.size());
-    try {
-      // A failed job does not stop its batch, but no later batch starts (Hydra's sweeper stops too).
-      for (std::size_t start = 0; start < sweep.jobs.size() && !returns.any_failed() && !interrupt_requested();
-           start += size) {
-        std::span<const JobRequest> batch(sweep.jobs.data() + start, std::min(size, sweep.jobs.size() - start));
-        // Launchers that do not collect() hand their JobReturns back here.
-        for (JobReturn& r : launcher.launch(batch, context)) returns.add(r);
-      }
-    } catch (...) {
-      // The launcher as a whole failed: the jobs it did not finish are FAILED, saying why.
-      const JobError error = not_run_error("not run: the launcher failed: ");
-      log->error("The launcher failed ({}: {}); the jobs it did not finish are FAILED", error.type,
-                 error.message.substr(std::string_view("not run: the launcher failed: ").size()));
-      fail_jobs_not_run(sweep, context, returns, error);
+  const std::size_t size = batch_size(request.base.config, sweep.jobs.size());
+  try {
+    // A failed job does not stop its batch, but no later batch starts (Hydra's sweeper stops too).
+    for (std::size_t start = 0; start < sweep.jobs.size() && !returns.any_failed() && !interrupt_requested();
+         start += size) {
+      std::span<const JobRequest> batch(sweep.jobs.data() + start, std::min(size, sweep.jobs.size() - start));
+      // Launchers that do not collect() hand their JobReturns back here.
+      for (JobReturn& r : launcher.launch(batch, *context)) returns.add(r);
     }
+  } catch (...) {
+    // The launcher as a whole failed: the jobs it did not finish are FAILED, saying why.
+    const JobError error = not_run_error("the launcher failed: ");
+    get_logger("hydra")->error("The launcher failed ({}: {}); the jobs it did not finish are FAILED", error.type,
+                               describe_current_exception().message);
+    fail_jobs_not_run(sweep, *context, returns, error);
   }
   returns.sort_by_job();
 

@@ -5,10 +5,10 @@
 #include <hydra/files.hpp>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
-#include <csignal>
 #include <sstream>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -96,41 +96,22 @@ std::size_t remove_stale_temp_files(const std::filesystem::path& dir, int depth)
   return removed;
 }
 
-int FileLock::open_and_try(const std::filesystem::path& file) {
-  file_ = file;
-  if (file.has_parent_path()) create_dirs(file.parent_path());
-  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw OutputError("Cannot lock " + file.string() + ": " + hydra::describe_errno(errno));
-  locked_ = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
-  if (!locked_ && errno != EWOULDBLOCK) {
-    const int err = errno;
-    ::close(fd);
-    throw OutputError("Cannot lock " + file.string() + ": " + hydra::describe_errno(err));
-  }
-  return fd;
+bool DirLock::try_lock() {
+  fd_ = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) throw OutputError("Cannot lock " + dir_.string() + ": " + hydra::describe_errno(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return true;
+  if (errno == EWOULDBLOCK) return false;
+  const int err = errno;
+  ::close(fd_);
+  throw OutputError("Cannot lock " + dir_.string() + ": " + hydra::describe_errno(err));
 }
 
-long FileLock::holder_pid() const {
-  char buf[32] = {};
-  const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
-  return n > 0 ? std::strtol(buf, nullptr, 10) : 0;
-}
-
-void FileLock::wait() {
+void DirLock::wait() {
   while (::flock(fd_, LOCK_EX) != 0)
-    if (errno != EINTR) throw OutputError("Cannot lock " + file_.string() + ": " + hydra::describe_errno(errno));
-  locked_ = true;
+    if (errno != EINTR) throw OutputError("Cannot lock " + dir_.string() + ": " + hydra::describe_errno(errno));
 }
 
-void FileLock::record_holder() {
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  // Only a hint for the message of the next one that waits: a failure to write it is no error.
-  if (::ftruncate(fd_, 0) == 0) {
-    [[maybe_unused]] ssize_t n = ::pwrite(fd_, pid.data(), pid.size(), 0);
-  }
-}
-
-FileLock::~FileLock() {
+DirLock::~DirLock() {
   if (fd_ >= 0) ::close(fd_);  // releases the lock
 }
 

@@ -23,33 +23,28 @@ std::filesystem::path claim_new_dir(const std::filesystem::path& dir);
 // processes are theirs and stay. Returns how many were removed.
 std::size_t remove_stale_temp_files(const std::filesystem::path& dir, int depth);
 
-// An exclusive flock(2) on `file` (created if need be) for this object's lifetime; the kernel
-// releases it when the holder dies, so a dead holder never blocks. The holder's pid is written
-// into the file. `on_wait(holder pid)` is called once if another process holds it, then this
-// waits until it is free. Throws OutputError if the file cannot be opened.
-class FileLock {
+// An exclusive flock(2) on the dir `dir` for this object's lifetime: one sweep at a time in a
+// dir. The kernel releases it when the holder dies, so a dead holder never blocks, and no file is
+// left. `on_wait()` is called once if another process holds it, then this waits until it is free.
+// Throws OutputError if the dir cannot be opened.
+class DirLock {
  public:
   template <class OnWait>
-  FileLock(const std::filesystem::path& file, OnWait&& on_wait) {
-    fd_ = open_and_try(file);
-    if (!locked_) {
-      on_wait(holder_pid());
+  DirLock(const std::filesystem::path& dir, OnWait&& on_wait) : dir_(dir) {
+    if (!try_lock()) {
+      on_wait();
       wait();
     }
-    record_holder();
   }
-  ~FileLock();
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
+  ~DirLock();
+  DirLock(const DirLock&) = delete;
+  DirLock& operator=(const DirLock&) = delete;
 
  private:
-  int open_and_try(const std::filesystem::path& file);
-  long holder_pid() const;
+  bool try_lock();
   void wait();
-  void record_holder();
+  std::filesystem::path dir_;
   int fd_ = -1;
-  bool locked_ = false;
-  std::filesystem::path file_;
 };
 
 // The whole file, or throws UserError naming the path.
