@@ -315,34 +315,41 @@ TEST(ConfigComposedAtLaunch, EditingConfMidSweepChangesNoJob) {
 
 // No process-launcher child outlives its sweep: a SIGKILL of the parent, or a double Ctrl-C,
 // takes the running jobs with it (their tasks here ignore signals and wait for a file).
-TEST(ChildrenDieWithTheSweep, SigkillOfTheParent) {
+namespace {
+
+// A process-launcher sweep of two jobs that wait, deaf to signals, for a file that never comes;
+// `stop` ends the sweep (the parent) from outside. Then the parent and both jobs must be gone
+// within seconds (not when the tasks give up, 60 s later). Returns the sweep's result.
+template <class Stop>
+ProcessResult expect_jobs_die_with_the_sweep(Stop stop) {
   ScratchDir dir;
   ChildProcess sweep(lifecycle_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=2",
                                      "hydra.sweep.dir=sweep", "foo=a,b", "fail=wait_for_file",
                                      "+wait_file=" + (dir.path() / "never").string()}),
                      dir.path());
   const std::vector<pid_t> jobs = wait_for_waiting_tasks(sweep, 2);
-  ASSERT_EQ(jobs.size(), 2u) << sweep.out_so_far();
-  sweep.send_signal(SIGKILL);
-  sweep.wait();
+  EXPECT_EQ(jobs.size(), 2u) << sweep.out_so_far();
+  stop(sweep);
+  EXPECT_TRUE(dies_within(sweep.pid(), std::chrono::seconds(10))) << "the sweep did not end";
   for (pid_t job : jobs) EXPECT_TRUE(dies_within(job, std::chrono::seconds(10))) << "job pid " << job << " outlived";
+  return sweep.wait();
+}
+
+}  // namespace
+
+TEST(ChildrenDieWithTheSweep, SigkillOfTheParent) {
+  auto r = expect_jobs_die_with_the_sweep([](ChildProcess& sweep) { sweep.send_signal(SIGKILL); });
+  EXPECT_EQ(r.signal, SIGKILL);
 }
 
 TEST(ChildrenDieWithTheSweep, DoubleCtrlC) {
-  ScratchDir dir;
-  ChildProcess sweep(lifecycle_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=2",
-                                     "hydra.sweep.dir=sweep", "foo=a,b", "fail=wait_for_file",
-                                     "+wait_file=" + (dir.path() / "never").string()}),
-                     dir.path());
-  const std::vector<pid_t> jobs = wait_for_waiting_tasks(sweep, 2);
-  ASSERT_EQ(jobs.size(), 2u) << sweep.out_so_far();
-  sweep.send_signal(SIGINT);
-  // The first one reached both jobs (forwarded by the launcher); they go on waiting.
-  ASSERT_TRUE(sweep.wait_for_output("INTERRUPTED, still waiting", std::chrono::seconds(30), 2)) << sweep.out_so_far();
-  sweep.send_signal(SIGINT);
-  auto r = sweep.wait();
+  auto r = expect_jobs_die_with_the_sweep([](ChildProcess& sweep) {
+    sweep.send_signal(SIGINT);
+    // The first one reached both jobs (forwarded by the launcher); they go on waiting.
+    EXPECT_TRUE(sweep.wait_for_output("INTERRUPTED, still waiting", std::chrono::seconds(30), 2)) << sweep.out_so_far();
+    sweep.send_signal(SIGINT);
+  });
   EXPECT_EQ(r.exit_code, 130) << r.err;
-  for (pid_t job : jobs) EXPECT_TRUE(dies_within(job, std::chrono::seconds(10))) << "job pid " << job << " outlived";
 }
 
 // `app -m ... | head -1`: the reader gone, the sweep still finishes with every record written.
