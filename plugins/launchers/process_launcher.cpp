@@ -1,6 +1,9 @@
 // hydra.launchers.ProcessLauncher: each job in a fresh process of the app (`--run-job`), up to
 // hydra.launcher.n_jobs at a time. A job that crashes, exits without a JobReturn or outlives
-// hydra.launcher.timeout is FAILED with that reason; the sweep goes on (SPEC §9).
+// hydra.launcher.timeout is FAILED with that reason; the sweep goes on (SPEC §9). A job that
+// cannot be started or collected (disk full, no file descriptor left...) is FAILED with the
+// reason too. No child outlives the sweep: killed when launch() unwinds, and each child has
+// the kernel kill it if this process dies (HYDRA_JOB_PARENT_PID, see job_process.cpp).
 #include <hydra/launcher.hpp>
 #include <hydra/logging.hpp>
 #include <hydra/plugin.hpp>
@@ -18,6 +21,7 @@
 #include <spawn.h>
 #include <stdexcept>
 #include <string>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
@@ -32,6 +36,40 @@ using Clock = std::chrono::steady_clock;
 
 // glibc 2.36's <sys/pidfd.h> declares pidfd_open without C linkage, so a C++ call does not link.
 int open_pidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
+// The app's own binary as it was when the sweep started: jobs exec it through /proc/self/exe,
+// which stays that file even if a rebuild replaces the path mid-sweep.
+std::string own_executable() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
+// How many children may hold a pidfd: the rest are polled, so a low `ulimit -n` leaves file
+// descriptors for spec files, logs and config files (a pidfd per child ran out at 64 fds).
+std::size_t pidfd_budget() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1024;
+  constexpr rlim_t kKeepFree = 32;
+  return limit.rlim_cur > 2 * kKeepFree ? static_cast<std::size_t>(limit.rlim_cur - kKeepFree)
+                                        : static_cast<std::size_t>(limit.rlim_cur / 2);
+}
+
+// The environment of every job: this process's, plus HYDRA_JOB_PARENT_PID=<our pid>.
+class JobEnvironment {
+ public:
+  JobEnvironment() : parent_("HYDRA_JOB_PARENT_PID=" + std::to_string(::getpid())) {
+    for (char** e = environ; *e; ++e)
+      if (std::strncmp(*e, "HYDRA_JOB_PARENT_PID=", 21) != 0) vars_.push_back(*e);
+    vars_.push_back(parent_.data());
+    vars_.push_back(nullptr);
+  }
+  char** get() { return vars_.data(); }
+
+ private:
+  std::string parent_;
+  std::vector<char*> vars_;
+};
 
 std::string signal_name(int sig) {
   const char* abbrev = ::sigabbrev_np(sig);
@@ -80,6 +118,7 @@ class ProcessLauncher : public hydra::Launcher {
       throw std::invalid_argument("hydra.launcher.n_jobs must be a positive number of processes (or -1 for all cores), got " +
                                   std::to_string(n_jobs));
     n_jobs_ = static_cast<std::size_t>(n_jobs);
+    own_exe_ = own_executable();
     timeout_s_ = hydra::get_or<double>(params, "timeout", 0.0);
     if (!(timeout_s_ >= 0))  // NaN too: it compares false with everything, which read as "no timeout"
       throw std::invalid_argument("hydra.launcher.timeout must be a number of seconds >= 0 (0 or null: none), not " +
@@ -91,9 +130,16 @@ class ProcessLauncher : public hydra::Launcher {
     auto log = hydra::get_logger("hydra");
     log->info("Launching {} jobs locally in up to {} processes", jobs.size(), n_jobs_);
     std::vector<Running> running;
+    KillOnUnwind guard{running};  // an exception out of here leaves no child behind
+    JobEnvironment env;
     std::size_t next = 0, done = 0, failed = 0;
     bool forwarded_interrupt = false;
     ProgressLine progress(jobs.size());
+    auto hand_over = [&](hydra::JobReturn&& ret) {
+      failed += ret.status == hydra::JobStatus::FAILED ? 1 : 0;
+      ++done;
+      context.collect(std::move(ret));
+    };
 
     for (;;) {
       const bool interrupted = context.interrupted();
@@ -112,7 +158,15 @@ class ProcessLauncher : public hydra::Launcher {
         std::string overrides;
         for (const auto& o : job.overrides) overrides += (overrides.empty() ? "" : " ") + o;
         log->info("\t#{} : {}", job.num, overrides);
-        running.push_back(start(job, context, next));
+        const auto start_time = std::chrono::system_clock::now();
+        try {
+          running.push_back(start(job, context, next, env.get(), running.size()));
+        } catch (const std::exception& e) {
+          // This job could not be started (its spec not written, no process): it fails, saying why.
+          hand_over(context.failed_job_return(job, {hydra::FailureReason::exception, "LaunchError",
+                                                    std::string("cannot start the job: ") + e.what(), 0},
+                                              start_time, std::chrono::duration<double>(0)));
+        }
         ++next;
       }
       progress.update(done, failed, running.size());
@@ -131,14 +185,12 @@ class ProcessLauncher : public hydra::Launcher {
           continue;
         }
         if (it->pidfd >= 0) ::close(it->pidfd);
-        hydra::JobReturn ret = finish(jobs[it->index], context, *it, got < 0 ? -1 : status);
-        failed += ret.status == hydra::JobStatus::FAILED ? 1 : 0;
-        ++done;
-        context.collect(std::move(ret));
+        const Running ended = *it;
         it = running.erase(it);
+        hand_over(finish(jobs[ended.index], context, ended, got < 0 ? -1 : status));
         reaped = true;
       }
-      if (!reaped) wait_for_a_child(running);
+      if (!reaped && !running.empty()) wait_for_a_child(running);
     }
     progress.finish();
     return {};  // every job was collect()ed as it ended
@@ -167,7 +219,25 @@ class ProcessLauncher : public hydra::Launcher {
     ::poll(fds.data(), fds.size(), wait_ms);  // EINTR on a signal: the loop looks at the interrupt
   }
 
-  Running start(const hydra::JobRequest& job, hydra::LaunchContext& context, std::size_t index) {
+  // Kills (SIGKILL, the whole process group) and reaps every child still running when launch()
+  // is left by an exception, and says so.
+  struct KillOnUnwind {
+    std::vector<Running>& running;
+    ~KillOnUnwind() {
+      if (running.empty()) return;
+      for (const auto& r : running) ::kill(-r.pid, SIGKILL);
+      for (const auto& r : running) {
+        while (::waitpid(r.pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+        if (r.pidfd >= 0) ::close(r.pidfd);
+      }
+      hydra::get_logger("hydra")->error("The process launcher failed: killed its {} running jobs", running.size());
+      running.clear();
+    }
+  };
+
+  Running start(const hydra::JobRequest& job, hydra::LaunchContext& context, std::size_t index, char** env,
+                std::size_t already_running) {
     std::vector<std::string> argv = context.job_command(job);
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
@@ -178,18 +248,27 @@ class ProcessLauncher : public hydra::Launcher {
     posix_spawnattr_setpgroup(&attr, 0);
     pid_t pid = -1;
     auto start_time = std::chrono::system_clock::now();
-    int rc = ::posix_spawn(&pid, args[0], nullptr, &attr, args.data(), environ);
+    // The app itself: the binary this sweep started with, even if rebuilt in place since.
+    const char* path = !own_exe_.empty() && argv[0] == own_exe_ ? "/proc/self/exe" : args[0];
+    int rc = ::posix_spawn(&pid, path, nullptr, &attr, args.data(), env);
     posix_spawnattr_destroy(&attr);
-    if (rc != 0) throw std::runtime_error("cannot start job #" + std::to_string(job.num) + " (" + argv[0] + "): " + std::strerror(rc));
-    return Running{index, pid, Clock::now(), start_time, open_pidfd(pid)};
+    if (rc != 0) throw std::runtime_error("cannot run " + argv[0] + ": " + std::strerror(rc));
+    const int pidfd = already_running < pidfd_budget_ ? open_pidfd(pid) : -1;
+    return Running{index, pid, Clock::now(), start_time, pidfd};
   }
 
   hydra::JobReturn finish(const hydra::JobRequest& job, hydra::LaunchContext& context, const Running& r, int status) {
     std::chrono::duration<double> duration = Clock::now() - r.started;
-    if (!r.timed_out) {
-      if (auto ret = context.read_job_return(job)) return *ret;
-    }
     hydra::JobError error;
+    if (!r.timed_out) {
+      try {
+        if (auto ret = context.read_job_return(job)) return *ret;
+      } catch (const std::exception& e) {
+        // Its JobReturn is there but cannot be read (damaged, no fd left...): FAILED, saying why.
+        error = {hydra::FailureReason::exception, "CollectError", std::string("cannot collect the job: ") + e.what(), 0};
+        return context.failed_job_return(job, error, r.start_time, duration);
+      }
+    }
     if (r.timed_out) {
       error = {hydra::FailureReason::timeout, "timeout",
                fmt::format("timeout: still running after {:g} s (hydra.launcher.timeout)", timeout_s_), 0};
@@ -209,5 +288,7 @@ class ProcessLauncher : public hydra::Launcher {
 
   std::size_t n_jobs_ = 1;
   double timeout_s_ = 0;
+  std::string own_exe_;
+  std::size_t pidfd_budget_ = pidfd_budget();
 };
 HYDRA_LAUNCHER(ProcessLauncher)

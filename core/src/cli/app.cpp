@@ -186,6 +186,7 @@ int run_app(int argc, char** argv, const AppSpec& app) {
               << std::endl;
     return 1;
   }
+  internal::guard_standard_streams();
   internal::install_interrupt_handlers();
   try {
     return internal::run(argc, argv, app);

@@ -175,6 +175,26 @@ std::optional<std::string_view> ConfigSource::prebuilt_tree(const std::string& r
   return tree->second;
 }
 
+namespace {
+
+// snapshot_config_reads(): each file of a dir source as first read, for the rest of the process.
+struct ReadSnapshot {
+  std::mutex mutex;
+  bool on = false;
+  std::map<std::string, std::optional<std::string>> files;  // by path
+};
+ReadSnapshot& read_snapshot() {
+  static ReadSnapshot snapshot;
+  return snapshot;
+}
+
+}  // namespace
+
+void snapshot_config_reads() {
+  std::lock_guard lock(read_snapshot().mutex);
+  read_snapshot().on = true;
+}
+
 std::optional<std::string> ConfigSource::read(const std::string& rel) const {
   if (builtin_ || files_) {
     auto view = read_view(rel);
@@ -182,6 +202,19 @@ std::optional<std::string> ConfigSource::read(const std::string& rel) const {
     return std::string(*view);
   }
   if (!safe_rel(rel)) return std::nullopt;
+  ReadSnapshot& snapshot = read_snapshot();
+  std::unique_lock lock(snapshot.mutex);
+  if (!snapshot.on) {
+    lock.unlock();
+    return read_from_disk(rel);
+  }
+  const std::string key = (dir_ / rel).string();
+  auto it = snapshot.files.find(key);
+  if (it == snapshot.files.end()) it = snapshot.files.emplace(key, read_from_disk(rel)).first;
+  return it->second;
+}
+
+std::optional<std::string> ConfigSource::read_from_disk(const std::string& rel) const {
   return read_regular_file(dir_ / rel);
 }
 

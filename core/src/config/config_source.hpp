@@ -56,6 +56,7 @@ class ConfigSource {
   std::optional<std::string_view> prebuilt_tree(const std::string& rel, std::string_view text) const;
 
  private:
+  std::optional<std::string> read_from_disk(const std::string& rel) const;
   std::filesystem::path dir_;
   bool embedded_ = false;
   bool builtin_ = false;
@@ -69,6 +70,10 @@ class ConfigSource {
 // `_target_: hydra.launchers.ProcessLauncher` ... so that `hydra/launcher=process` composes.
 // Call before compose() (e.g. at startup). Thread-safe.
 void register_builtin_config(const std::string& rel, std::string content);
+
+// From now on every file of a dir source is read from disk once and kept: a sweep composes each
+// job from the conf files as they were when it first read them, whatever is edited later.
+void snapshot_config_reads();
 
 // The embedded files, registered before main() by generated code.
 const std::map<std::string, std::string_view>& embedded_config_files();

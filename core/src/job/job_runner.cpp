@@ -111,16 +111,28 @@ void fail_with_output_error(JobReturn& ret, const OutputError& e) {
   ret.error = {FailureReason::exception, "OSError", e.what(), 0};
 }
 
-bool is_time_stamped(const Config& config, const std::string& key) {
-  auto node = config.get_child_optional(key);
-  return node && node->data().is_scalar() && node->data().text().find("${now:") != std::string::npos;
+// Whether the resolved dir depends on the clock, however it is spelled (`${now:...}` directly,
+// through another key, a resolver...): resolved again with another clock reading, it differs.
+bool is_time_stamped(const Config& config, const std::string& key, const fs::path& dir,
+                     std::chrono::system_clock::time_point now) {
+  // Every field of a date and time moves: a year, a day, an hour, a minute, a second, 1 ms later.
+  const auto other = now + std::chrono::hours(24 * 367 + 1) + std::chrono::minutes(1) + std::chrono::seconds(1) +
+                     std::chrono::milliseconds(1);
+  try {
+    return fs::absolute(resolved_string(config, key, ResolveOptions{other, true})).lexically_normal() != dir;
+  } catch (const std::exception&) {
+    return false;  // it resolved with `now`, so this cannot happen; the user's dir as written, then
+  }
 }
 
 }  // namespace
 
-fs::path create_output_dir(const Config& config, const std::string& key, const fs::path& dir, const std::string& what) {
-  if (!is_time_stamped(config, key)) {
+fs::path create_output_dir(const Config& config, const std::string& key, const fs::path& dir, const std::string& what,
+                           std::chrono::system_clock::time_point now) {
+  if (!is_time_stamped(config, key, dir, now)) {
     create_dirs(dir, what);
+    // A fixed dir is reused: what a killed earlier run's atomic writes left goes first.
+    remove_stale_temp_files(dir, 3);
     return dir;
   }
   fs::path claimed = claim_new_dir(dir);
@@ -197,7 +209,7 @@ JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& t
   JobReturn& ret = result.job_return;
   try {
     if (spec.mode == RunMode::RUN) {
-      fs::path claimed = create_output_dir(config, "hydra.run.dir", output_dir, "the output dir");
+      fs::path claimed = create_output_dir(config, "hydra.run.dir", output_dir, "the output dir", spec.now);
       if (claimed != output_dir) config.put("hydra.run.dir", claimed.string());
       output_dir = claimed;
     } else {

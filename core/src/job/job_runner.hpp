@@ -39,11 +39,13 @@ JobResult run_job(JobSpec& spec, CallbackChain& callbacks, const TaskFunction& t
 std::filesystem::path job_output_dir(RunMode mode, const Config& config, std::chrono::system_clock::time_point now);
 
 // Creates `dir`, the resolved value of `key` (hydra.run.dir or hydra.sweep.dir), and returns the
-// dir to use. Time-stamped (`${now:...}` in the setting): claimed for this run alone, `<dir>_1`,
+// dir to use. Time-stamped (the resolved dir changes with the clock reading `now`, whether
+// `${now:...}` is in the setting or reached through interpolation): claimed for this run alone, `<dir>_1`,
 // `_2`... when another run started in the same second has it. Fixed: the user's explicit choice,
 // reused as Hydra does. Throws OutputError ("Cannot create <what> <dir>: ...").
 std::filesystem::path create_output_dir(const Config& config, const std::string& key,
-                                        const std::filesystem::path& dir, const std::string& what);
+                                        const std::filesystem::path& dir, const std::string& what,
+                                        std::chrono::system_clock::time_point now);
 
 // The task part of a config: everything but the `hydra` node.
 Config task_part(const Config& config);

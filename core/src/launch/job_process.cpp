@@ -13,9 +13,12 @@
 #include "util/errors.hpp"
 #include "util/files.hpp"
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -151,7 +154,25 @@ std::optional<JobReturn> read_job_return_file(const fs::path& file) {
   }
 }
 
+namespace {
+
+// A job process of the process launcher (HYDRA_JOB_PARENT_PID=<launcher pid>) dies with its
+// launcher, whatever ends it (a double Ctrl-C, SIGKILL): the kernel sends SIGKILL on its death.
+// The variable is not handed on to the task's own children.
+void die_with_launcher() {
+  const char* parent = std::getenv("HYDRA_JOB_PARENT_PID");
+  if (!parent) return;
+  const long pid = std::strtol(parent, nullptr, 10);
+  ::unsetenv("HYDRA_JOB_PARENT_PID");
+  if (pid <= 0) return;
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != static_cast<pid_t>(pid)) ::_exit(137);  // it died before prctl: as if killed
+}
+
+}  // namespace
+
 int run_job_process(const std::string& spec_path, const AppSpec& app) {
+  die_with_launcher();
   const JobProcessSpec spec = read_job_spec(expand_array_task(spec_path));
   Config hydra_logging = resolve(spec.config, spec.config.get_child("hydra.hydra_logging"), "hydra.hydra_logging",
                                  ResolveOptions{spec.now, false});

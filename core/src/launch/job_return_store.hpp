@@ -31,6 +31,12 @@ class JobReturnStore {
   void sort_by_job();
   bool failed(std::size_t index) const { return entries_[index].status == JobStatus::FAILED; }
   bool any_failed() const { return failed_count_ > 0; }
+  // Whether job `num` has its JobReturn here (linear: for the failure path only).
+  bool has_job(int num) const {
+    for (const Entry& e : entries_)
+      if (e.num == num) return true;
+    return false;
+  }
   // The sequence on_multirun_end sees; valid while the store lives and is not changed.
   JobReturns view() const;
 

@@ -12,6 +12,7 @@
 #include "launch/sweep_plan.hpp"
 #include "logging/log_manager.hpp"
 #include "util/errors.hpp"
+#include "util/exceptions.hpp"
 #include "util/files.hpp"
 #include "util/interrupt.hpp"
 #include "util/strings.hpp"
@@ -20,10 +21,13 @@
 
 #include <boost/dll/runtime_symbol_info.hpp>
 
+#include <fmt/format.h>
+
 #include <iostream>
 #include <optional>
 #include <set>
 #include <unordered_set>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -68,6 +72,12 @@ JobReturn retained(JobReturn&& full) {
   return kept;
 }
 
+// Why a job never ran: `why` and the text of the exception in flight (call inside a catch block).
+JobError not_run_error(const std::string& why) {
+  const ExceptionText thrown = describe_current_exception();
+  return {FailureReason::exception, thrown.type, "not run: " + why + thrown.message, 0};
+}
+
 class MultirunContext final : public LaunchContext {
  public:
   MultirunContext(const MultirunRequest& request, const PlannedSweep& sweep, CallbackChain& callbacks,
@@ -78,9 +88,26 @@ class MultirunContext final : public LaunchContext {
         sweep_config_(std::move(sweep_config)),
         sweep_dir_(std::move(sweep_dir)),
         sweep_dir_moved_(sweep_dir_moved),
-        returns_(returns) {}
+        returns_(returns),
+        program_(boost::dll::program_location().string()),
+        sweep_id_(fmt::format("{}-{:x}", ::getpid(),
+                              std::chrono::duration_cast<std::chrono::microseconds>(request.now.time_since_epoch())
+                                  .count())) {}
 
+  // A job that cannot be run at all (its config not composed, no file descriptor...; not its
+  // task: that is in the JobReturn) is FAILED with the reason, and the sweep goes on.
   JobReturn run_job_in_process(const JobRequest& job) override {
+    const auto start_time = std::chrono::system_clock::now();
+    try {
+      return run_job_here(job);
+    } catch (const std::exception&) {
+      use_sweep_logging();
+      return failed_job_return(job, not_run_error(""), start_time,
+                               std::chrono::system_clock::now() - start_time);
+    }
+  }
+
+  JobReturn run_job_here(const JobRequest& job) {
     JobSpec spec;
     spec.mode = RunMode::MULTIRUN;
     ComposedConfig composed = compose_job(request_, sweep_.overrides.at(static_cast<std::size_t>(job.num)));
@@ -129,12 +156,17 @@ class MultirunContext final : public LaunchContext {
     std::error_code ignored;
     fs::remove(spec.return_file, ignored);
     write_job_spec(spec_file, spec);
-    return {boost::dll::program_location().string(), "--run-job", spec_file.string()};
+    return {program_, "--run-job", spec_file.string()};
   }
 
   std::optional<JobReturn> read_job_return(const JobRequest& job) override {
-    auto ret = read_job_return_file(job_file(job, ".return"));
+    const fs::path file = job_file(job, ".return");
+    auto ret = read_job_return_file(file);
     if (!ret) return std::nullopt;
+    // Read once: the spec and the return file are done with (a fixed sweep dir would pile them up).
+    std::error_code ignored;
+    fs::remove(file, ignored);
+    fs::remove(job_file(job, ".spec"), ignored);
     return retained(std::move(*ret));
   }
 
@@ -179,9 +211,10 @@ class MultirunContext final : public LaunchContext {
     return dir.string();
   }
 
-  // <sweep dir>/.launcher/job_<num><suffix>: a job process's spec and return files.
+  // <sweep dir>/.launcher/job_<num>.<sweep id><suffix>: a job process's spec and return files,
+  // named for this sweep alone, so no other sweep's job can hand this one its JobReturn.
   fs::path job_file(const JobRequest& job, const char* suffix) const {
-    return fs::path(launcher_dir()) / ("job_" + std::to_string(job.num) + suffix);
+    return fs::path(launcher_dir()) / ("job_" + std::to_string(job.num) + "." + sweep_id_ + suffix);
   }
 
   void collect(JobReturn&& job_return) override {
@@ -214,6 +247,8 @@ class MultirunContext final : public LaunchContext {
   fs::path sweep_dir_;
   bool sweep_dir_moved_;  // claimed as `<dir>_N`: another run had the time-stamped dir
   JobReturnStore& returns_;
+  std::string program_;   // read once: a rebuild mid-sweep makes /proc/self/exe "<path> (deleted)"
+  std::string sweep_id_;  // <pid>-<start time>: unique to this sweep, in its launcher's file names
   std::optional<LogManager::Setup> sweep_logging_;  // built once, switched back to after every job
 };
 
@@ -261,6 +296,9 @@ std::string compose_shape(const Config& base, const std::set<std::string>& group
 }  // namespace
 
 PlannedSweep plan_jobs(const MultirunRequest& request) {
+  // Jobs are composed again when launched: from the same bytes as here, not from a conf/ edited
+  // meanwhile (and with no file descriptor needed then).
+  snapshot_config_reads();
   const auto groups = list_config_groups(request.compose.sources);
   GroupOptions group_options = [&](const std::string& group) {
     for (const auto& [name, options] : groups)
@@ -299,6 +337,53 @@ PlannedSweep plan_jobs(const MultirunRequest& request) {
   return sweep;
 }
 
+namespace {
+
+// A FAILED JobReturn of what is known without its config.
+JobReturn bare_failed_return(const JobRequest& job, const JobError& error, std::chrono::system_clock::time_point now) {
+  JobReturn ret;
+  ret.overrides = job.overrides;
+  ret.num = job.num;
+  ret.id = job.id;
+  ret.status = JobStatus::FAILED;
+  ret.start_time = now;
+  ret.error = error;
+  return ret;
+}
+
+// After the launcher as a whole failed: every job without a JobReturn gets a FAILED one with
+// `error` (written to its dir where that can be done), so on_multirun_end sees every job.
+void fail_jobs_not_run(const PlannedSweep& sweep, LaunchContext& context, JobReturnStore& returns,
+                       const JobError& error) {
+  const auto now = std::chrono::system_clock::now();
+  for (const JobRequest& job : sweep.jobs) {
+    if (returns.has_job(job.num)) continue;
+    try {
+      context.collect(context.failed_job_return(job, error, now, std::chrono::duration<double>(0)));
+    } catch (...) {
+      context.collect(bare_failed_return(job, error, now));  // not even its config could be had
+    }
+  }
+}
+
+// The sweep dir, claimed (time-stamped) or reused (fixed) and held for this sweep alone; returns
+// whether it was moved to `<dir>_N`. A second sweep into a dir a live sweep holds waits.
+bool claim_sweep_dir(const MultirunRequest& request, Config& sweep_config, fs::path& sweep_dir,
+                     std::optional<DirLock>& lock) {
+  const fs::path planned_dir = sweep_dir;
+  sweep_dir = create_output_dir(request.base.config, "hydra.sweep.dir", planned_dir, "the sweep dir", request.now);
+  const bool moved = sweep_dir != planned_dir;
+  if (moved) sweep_config.put("hydra.sweep.dir", sweep_dir.string());
+  lock.emplace(sweep_dir, [&] {
+    get_logger("hydra")->warn("The sweep dir {} is in use by another sweep: waiting until it has finished",
+                              sweep_dir.string());
+  });
+  write_file_atomic(sweep_dir / "multirun.yaml", to_yaml(request.base.config));
+  return moved;
+}
+
+}  // namespace
+
 int run_multirun(const MultirunRequest& request, const PlannedSweep& sweep, CallbackChain& callbacks,
                  Launcher& launcher) {
   ResolveOptions lenient{request.now, false};
@@ -306,24 +391,39 @@ int run_multirun(const MultirunRequest& request, const PlannedSweep& sweep, Call
   const std::string config_name = request.compose.config_name;
   callbacks.on_multirun_start(sweep_config, RunInfo{config_name, nullptr, {}});
 
-  // The sweep dir exists only after on_multirun_start, as in Hydra.
-  const fs::path planned_dir = fs::absolute(sweep_config.get<std::string>("hydra.sweep.dir")).lexically_normal();
-  const fs::path sweep_dir = create_output_dir(request.base.config, "hydra.sweep.dir", planned_dir, "the sweep dir");
-  const bool moved = sweep_dir != planned_dir;
-  if (moved) sweep_config.put("hydra.sweep.dir", sweep_dir.string());
-  write_file_atomic(sweep_dir / "multirun.yaml", to_yaml(request.base.config));
-
+  // The sweep dir exists only after on_multirun_start, as in Hydra. If it cannot be had, no job
+  // runs: on_multirun_end sees every job FAILED, then the error is the one line the user sees.
+  fs::path sweep_dir = fs::absolute(sweep_config.get<std::string>("hydra.sweep.dir")).lexically_normal();
+  std::optional<DirLock> sweep_lock;
   JobReturnStore returns;
-  MultirunContext context(request, sweep, callbacks, sweep_config, sweep_dir, moved, returns);
-  context.use_sweep_logging();
+  std::optional<MultirunContext> context;
+  try {
+    const bool moved = claim_sweep_dir(request, sweep_config, sweep_dir, sweep_lock);
+    context.emplace(request, sweep, callbacks, sweep_config, sweep_dir, moved, returns);
+    context->use_sweep_logging();
+  } catch (...) {
+    const JobError error = not_run_error("");
+    const auto now = std::chrono::system_clock::now();
+    for (const JobRequest& job : sweep.jobs) returns.add(bare_failed_return(job, error, now));
+    callbacks.on_multirun_end(sweep_config, RunInfo{config_name, nullptr, returns.view()});
+    throw;
+  }
 
   const std::size_t size = batch_size(request.base.config, sweep.jobs.size());
-  // A failed job does not stop its batch, but no later batch starts (Hydra's sweeper stops too).
-  for (std::size_t start = 0; start < sweep.jobs.size() && !returns.any_failed() && !interrupt_requested();
-       start += size) {
-    std::span<const JobRequest> batch(sweep.jobs.data() + start, std::min(size, sweep.jobs.size() - start));
-    // Launchers that do not collect() hand their JobReturns back here.
-    for (const JobReturn& r : launcher.launch(batch, context)) returns.add(r);
+  try {
+    // A failed job does not stop its batch, but no later batch starts (Hydra's sweeper stops too).
+    for (std::size_t start = 0; start < sweep.jobs.size() && !returns.any_failed() && !interrupt_requested();
+         start += size) {
+      std::span<const JobRequest> batch(sweep.jobs.data() + start, std::min(size, sweep.jobs.size() - start));
+      // Launchers that do not collect() hand their JobReturns back here.
+      for (JobReturn& r : launcher.launch(batch, *context)) returns.add(r);
+    }
+  } catch (...) {
+    // The launcher as a whole failed: the jobs it did not finish are FAILED, saying why.
+    const JobError error = not_run_error("the launcher failed: ");
+    get_logger("hydra")->error("The launcher failed ({}: {}); the jobs it did not finish are FAILED", error.type,
+                               describe_current_exception().message);
+    fail_jobs_not_run(sweep, *context, returns, error);
   }
   returns.sort_by_job();
 

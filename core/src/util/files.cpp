@@ -5,10 +5,12 @@
 #include <hydra/files.hpp>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,6 +57,62 @@ std::filesystem::path claim_new_dir(const std::filesystem::path& dir) {
     throw OutputError("Cannot create the output dir " + candidate.string() + ": " +
                       in_the_way(candidate, err == EEXIST ? "a file of that name is in the way" : hydra::describe_errno(err)));
   }
+}
+
+namespace {
+
+// `<name>.tmp.<pid>.<n>` as hydra::write_file_atomic names its temp files: the pid, else 0.
+long temp_file_owner(const std::string& name) {
+  const auto tmp = name.rfind(".tmp.");
+  if (tmp == std::string::npos) return 0;
+  const std::string rest = name.substr(tmp + 5);
+  const auto dot = rest.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == rest.size()) return 0;
+  if (rest.find_first_not_of("0123456789.") != std::string::npos || rest.find('.', dot + 1) != std::string::npos)
+    return 0;
+  try {
+    return std::stol(rest.substr(0, dot));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+bool process_is_gone(long pid) { return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
+
+}  // namespace
+
+std::size_t remove_stale_temp_files(const std::filesystem::path& dir, int depth) {
+  namespace fs = std::filesystem;
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it.depth() >= depth) it.disable_recursion_pending();
+    const long owner = temp_file_owner(it->path().filename().string());
+    if (owner <= 0 || owner == ::getpid() || !process_is_gone(owner)) continue;
+    std::error_code ignored;
+    if (it->is_regular_file(ignored) && fs::remove(it->path(), ignored)) ++removed;
+  }
+  return removed;
+}
+
+bool DirLock::try_lock() {
+  fd_ = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) throw OutputError("Cannot lock " + dir_.string() + ": " + hydra::describe_errno(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return true;
+  if (errno == EWOULDBLOCK) return false;
+  const int err = errno;
+  ::close(fd_);
+  throw OutputError("Cannot lock " + dir_.string() + ": " + hydra::describe_errno(err));
+}
+
+void DirLock::wait() {
+  while (::flock(fd_, LOCK_EX) != 0)
+    if (errno != EINTR) throw OutputError("Cannot lock " + dir_.string() + ": " + hydra::describe_errno(errno));
+}
+
+DirLock::~DirLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the lock
 }
 
 std::string read_file(const std::filesystem::path& path) {

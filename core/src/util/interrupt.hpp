@@ -5,6 +5,8 @@
 namespace hydra::internal {
 
 void install_interrupt_handlers();
+// Before anything opens a file: fds 0-2 open (on /dev/null if they were closed), SIGPIPE ignored.
+void guard_standard_streams();
 bool interrupt_requested() noexcept;
 
 }  // namespace hydra::internal

@@ -94,12 +94,18 @@ bool ChildProcess::pump(std::chrono::milliseconds timeout) {
   return out_fd_ >= 0 || err_fd_ >= 0;
 }
 
-bool ChildProcess::wait_for_output(const std::string& marker, std::chrono::milliseconds timeout) {
+bool ChildProcess::wait_for_output(const std::string& marker, std::chrono::milliseconds timeout, std::size_t times) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (result_.out.find(marker) == std::string::npos) {
+  auto seen_enough = [&] {
+    std::size_t n = 0;
+    for (auto pos = result_.out.find(marker); pos != std::string::npos && n < times; pos = result_.out.find(marker, pos + 1))
+      ++n;
+    return n >= times;
+  };
+  while (!seen_enough()) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
-    if (!pump(std::min(left, std::chrono::milliseconds(50)))) return result_.out.find(marker) != std::string::npos;
+    if (!pump(std::min(left, std::chrono::milliseconds(50)))) return seen_enough();
   }
   return true;
 }

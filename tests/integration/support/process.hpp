@@ -29,8 +29,9 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   pid_t pid() const { return pid_; }
-  // Reads until stdout contains `marker` (true) or the timeout passes / the child closes it (false).
-  bool wait_for_output(const std::string& marker, std::chrono::milliseconds timeout);
+  // Reads until stdout contains `marker` `times` times (true) or the timeout passes / the child
+  // closes it (false).
+  bool wait_for_output(const std::string& marker, std::chrono::milliseconds timeout, std::size_t times = 1);
   void send_signal(int sig);
   // What the child wrote to stdout so far (grows with wait_for_output and wait).
   const std::string& out_so_far() const { return result_.out; }

@@ -1,5 +1,6 @@
 // Test app: its task is steered by config (`fail: none|exception|int|missing_key|segfault|abort|exit3|
-// sleep|wait_for_signal`),
+// sleep|wait_for_signal|wait_for_file`; wait_for_file waits, deaf to signals (it says when one came), until the file
+// `wait_file` exists),
 // prints "TASK foo=<foo>", logs one line, and returns "ret-<foo>". It also exports its own
 // callback (AppRecorder) for the app-module resolution tests.
 #include <hydra/main.hpp>
@@ -12,6 +13,7 @@
 #include <iostream>
 #include <stdexcept>
 #include <thread>
+#include <unistd.h>
 
 class AppRecorder : public hydra::Callback {
  public:
@@ -45,6 +47,17 @@ hydra::Config lifecycle_app(const hydra::Config& cfg) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (!hydra::interrupted() && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (fail == "wait_for_file") {
+    const std::filesystem::path file = hydra::get<std::string>(cfg, "wait_file");
+    std::cout << "WAITING pid=" << ::getpid() << std::endl;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    bool told = false;
+    while (!std::filesystem::exists(file) && std::chrono::steady_clock::now() < deadline) {
+      if (hydra::interrupted() && !told) std::cout << "INTERRUPTED, still waiting" << std::endl;
+      told = told || hydra::interrupted();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
   return hydra::make_node("ret-" + foo);
 }
