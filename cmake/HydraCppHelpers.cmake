@@ -1,5 +1,5 @@
 # Functions that build every target of one kind. Also installed with the package, so plugin
-# and app authors use exactly these (SPEC §10).
+# and app authors use exactly these (docs/spec.md §10).
 include_guard(GLOBAL)
 
 set(_HYDRA_HELPERS_DIR "${CMAKE_CURRENT_LIST_DIR}")

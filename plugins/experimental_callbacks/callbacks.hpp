@@ -1,4 +1,4 @@
-// The callbacks of module `hydra.experimental.callbacks` (SPEC §6). SDK only: no core symbols.
+// The callbacks of module `hydra.experimental.callbacks` (docs/spec.md §6). SDK only: no core symbols.
 //
 //   LogJobReturnCallback   on_job_end: INFO "Succeeded with return value: <value>", or ERROR
 //                          "Failed with <type>: <message>" (Hydra's name and lines).

@@ -1,6 +1,6 @@
 // hydra.launchers.ProcessLauncher: each job in a fresh process of the app (`--run-job`), up to
 // hydra.launcher.n_jobs at a time. A job that crashes, exits without a JobReturn or outlives
-// hydra.launcher.timeout is FAILED with that reason; the sweep goes on (SPEC §9). A job that
+// hydra.launcher.timeout is FAILED with that reason; the sweep goes on (docs/spec.md §9). A job that
 // cannot be started or collected (disk full, no file descriptor left...) is FAILED with the
 // reason too. No child outlives the sweep: killed when launch() unwinds, and each child has
 // the kernel kill it if this process dies (HYDRA_JOB_PARENT_PID, see job_process.cpp).

@@ -1,4 +1,4 @@
-// hydra.launchers.SlurmLauncher: a batch of jobs as one SLURM job array (SPEC §9; issue #5).
+// hydra.launchers.SlurmLauncher: a batch of jobs as one SLURM job array (docs/spec.md §9; issue #5).
 //
 // Submission: `sbatch --parsable --array=<indices>%<array_parallelism> ... <script>`, where the
 // script is NOT a shell script: its first line is `#!<app> --run-job-script`, so each array task
@@ -9,7 +9,7 @@
 // Waiting: poll `squeue -h -r -t all -j <id>` (bounded interval) until every task is in a final
 // state (COMPLETING is not final), read each final task with `scontrol show job -o <id>`, and
 // decide on the STATE, never on the exit code alone. Never `sbatch --wait` (see
-// ../shared/reference/slurm/NOTES.md). Every external command runs from an argv through
+// the SLURM notes in docs/design.md). Every external command runs from an argv through
 // posix_spawnp — no shell — with a time bound; every wait has an overall bound.
 #include <hydra/launcher.hpp>
 #include <hydra/logging.hpp>

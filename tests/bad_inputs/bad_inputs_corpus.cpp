@@ -13,7 +13,7 @@
 //                place:    what the headline names: file:line | file | key | target | path | flag |
 //                          override | config (a config name)
 //                where:    the text naming that place, which must occur in the headline
-//                full_key: (place: target only) the `full_key: <key>` line SPEC §4 puts under the headline
+//                full_key: (place: target only) the `full_key: <key>` line docs/spec.md §4 puts under the headline
 //                help:     optional: text the rest of the message must hold (e.g. why a plugin was refused)
 //                format:   optional: `line` (default for every place but target), `target`, or
 //                          `job_failure`: Hydra's two lines for a job that failed (`Error executing job
@@ -24,7 +24,7 @@
 // they stand for the regex-escaped path.
 //
 // What every case must show: the expected exit code, no signal; stdout empty; stderr is exactly
-// one line (format line) or SPEC §4's block (format target: the headline, a `full_key:` line and
+// one line (format line) or docs/spec.md §4's block (format target: the headline, a `full_key:` line and
 // indented help lines, or a constructor's error); no `terminate called`, no sanitizer report; and
 // the scratch dir exactly as the setup left it (no output dir, no .hydra files, no *.tmp.* leftovers
 // anywhere, nothing half-written).
@@ -265,14 +265,14 @@ void expect_no_crash_report(const std::string& err) {
     EXPECT_EQ(err.find(sign), std::string::npos) << "stderr shows '" << sign << "':\n" << err;
 }
 
-// SPEC §4: `Error locating target '<t>'` (or `Error in call to target '<t>':` + the error, or a
+// docs/spec.md §4: `Error locating target '<t>'` (or `Error in call to target '<t>':` + the error, or a
 // callback entry's own headline) then `full_key: <key>`, then help lines indented by two spaces.
 void expect_target_block(const std::vector<std::string>& lines, const std::string& full_key) {
   ASSERT_GE(lines.size(), 2u);
   auto key_line = std::find(lines.begin(), lines.end(), "full_key: " + full_key);
   ASSERT_NE(key_line, lines.end()) << "no 'full_key: " << full_key << "' line";
   const bool call_error = lines[0].rfind("Error in call to target '", 0) == 0;
-  // A constructor's error sits between the headline and full_key (SPEC §4); all else is help.
+  // A constructor's error sits between the headline and full_key (docs/spec.md §4); all else is help.
   EXPECT_LE(key_line - lines.begin(), call_error ? 2 : 1) << "full_key must follow the headline";
   for (auto it = key_line + 1; it != lines.end(); ++it)
     EXPECT_EQ(it->rfind("  ", 0), 0u) << "help lines are indented by two spaces: '" << *it << "'";

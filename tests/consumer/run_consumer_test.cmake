@@ -5,7 +5,7 @@
 # 2. writes the project of docs/plugin-authors.md (every `<!-- file: x -->` block) to <WORK>/src;
 # 3. configures, builds, tests and installs it against <WORK>/stage only;
 # 4. runs the installed app, loading the plugin through HYDRA_PLUGIN_PATH and through
-#    --plugin-dir, and checks the hooks fire in SPEC order; checks hydra-plugins on the installed
+#    --plugin-dir, and checks the hooks fire in the order of docs/spec.md §2; checks hydra-plugins on the installed
 #    and on a stripped plugin, pkg-config, and that the installed prefix still works once moved.
 cmake_minimum_required(VERSION 3.25)
 foreach(v MAIN_BUILD SOURCE_DIR WORK DOC CXX)
@@ -164,7 +164,7 @@ foreach(f bin/train lib/hydra-cpp/plugins/acme/libcallbacks.so lib/hydra-cpp/plu
   endif()
 endforeach()
 
-# --- 4. the installed app loads the plugin; hooks in SPEC order (RUN) ---------------------------
+# --- 4. the installed app loads the plugin; hooks in the order of docs/spec.md §2 (RUN) ---------------------------
 set(app "${prefix}/bin/train")
 file(MAKE_DIRECTORY "${WORK}/run_env" "${WORK}/run_cli" "${WORK}/run_none")
 set(run_order "demo: on_run_start config" "demo: on_job_start #0" "training with lr=0.25"

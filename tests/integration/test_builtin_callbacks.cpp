@@ -1,4 +1,4 @@
-// hydra.experimental.callbacks through the real binaries (SPEC §6; issue #7): LogJobReturnCallback
+// hydra.experimental.callbacks through the real binaries (docs/spec.md §6; issue #7): LogJobReturnCallback
 // in RUN and in a sweep, PickleJobInfoCallback's files, the sweep report of a sweep with a failure.
 // The plugin is found where the runtime installs it (<build>/lib/hydra-cpp/plugins), by default.
 #include "support/apps.hpp"

@@ -1,4 +1,4 @@
-// Callback order and isolation (SPEC §2), through the real lifecycle_app and the Recorder plugin.
+// Callback order and isolation (docs/spec.md §2), through the real lifecycle_app and the Recorder plugin.
 #include "support/apps.hpp"
 
 #include <gtest/gtest.h>
@@ -90,7 +90,7 @@ TEST(CallbackOrder, CallbacksGivenAsAListAreACompositionError) {
   EXPECT_FALSE(fs::exists(dir.path() / "outputs"));
 }
 
-// A callback that throws in any one hook: warned with SPEC §2's text, everything else still runs.
+// A callback that throws in any one hook: warned with docs/spec.md §2's text, everything else still runs.
 class RaisingHook : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RaisingHook, IsWarnedAndEverythingElseRuns) {

@@ -168,7 +168,7 @@ TEST(KilledJob, IsFailedAndEveryFinishedJobIsComplete) {
   ASSERT_EQ(::kill(std::stoi(pid[1]), SIGKILL), 0);
   auto r = app.wait();
 
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // SPEC §3: 1 if any job failed
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // docs/spec.md §3: 1 if any job failed
   EXPECT_TRUE(std::regex_search(r.out + r.err, std::regex(R"(#2 FAILED \(fail=wait_for_signal\): signal 9 \(SIGKILL\))")))
       << r.out << r.err;
   EXPECT_NE(r.err.find("Error executing job with overrides: ['fail=wait_for_signal']\nsignal 9 (SIGKILL)"),

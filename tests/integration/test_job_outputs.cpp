@@ -1,4 +1,4 @@
-// The job's outputs and environment (SPEC §3, §5): chdir, env_set, output_subdir, log formats.
+// The job's outputs and environment (docs/spec.md §3, §5): chdir, env_set, output_subdir, log formats.
 #include "support/apps.hpp"
 
 #include <gtest/gtest.h>

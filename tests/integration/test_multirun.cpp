@@ -1,4 +1,4 @@
-// MULTIRUN through the real binaries (SPEC §3; issue #4): sweep dirs, event order, failures,
+// MULTIRUN through the real binaries (docs/spec.md §3; issue #4): sweep dirs, event order, failures,
 // batches, interrupts, the JobReturn record.
 #include "support/apps.hpp"
 

@@ -1,4 +1,4 @@
-// The process launcher (SPEC §9; issue #5) through the real binaries: same records as the basic
+// The process launcher (docs/spec.md §9; issue #5) through the real binaries: same records as the basic
 // launcher, job events in the job's process, crash/exit/timeout isolation, interrupts.
 #include "support/apps.hpp"
 

@@ -1,4 +1,4 @@
-// --experimental-rerun through the real binaries (SPEC §6; issue #7): the job's saved config is
+// --experimental-rerun through the real binaries (docs/spec.md §6; issue #7): the job's saved config is
 // replayed — edits to conf/ in between cannot change it — with callbacks, job logging and extra
 // overrides, into the original job dir; a sweep's job the same; bad inputs are one-line errors.
 //

@@ -1,4 +1,4 @@
-// The SLURM launcher (SPEC §9; issue #5) through the real binaries against the REAL local cluster
+// The SLURM launcher (docs/spec.md §9; issue #5) through the real binaries against the REAL local cluster
 // (cmake/slurm/start-local-slurm.sh, found through SLURM_CONF as cmake/run-tests.sh exports it).
 // Without the cluster these tests FAIL with a message saying how to get it; they are never
 // skipped. ctest label `slurm`; they share the cluster, so they do not run in parallel.

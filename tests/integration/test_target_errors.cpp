@@ -1,4 +1,4 @@
-// Every way a callback target can fail (SPEC §4; issue #2) through the real app: exit 1, a message
+// Every way a callback target can fail (docs/spec.md §4; issue #2) through the real app: exit 1, a message
 // naming the target and full_key plus what would help, no output dir, never a crash.
 #include "support/process.hpp"
 
@@ -16,7 +16,7 @@ const std::string kHostPlugins = std::string(HYDRA_TEST_PLUGIN_ROOT) + "/host";
 struct Case {
   std::string name;
   std::string target;
-  std::string first_line;   // the SPEC §4 headline
+  std::string first_line;   // the docs/spec.md §4 headline
   std::string also;         // the help that must follow
 };
 

@@ -1,4 +1,4 @@
-// A task that fails or is interrupted, in RUN mode (SPEC §3).
+// A task that fails or is interrupted, in RUN mode (docs/spec.md §3).
 #include "support/apps.hpp"
 
 #include <gtest/gtest.h>

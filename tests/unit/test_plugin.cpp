@@ -1,5 +1,5 @@
 // The plugin host: target parsing, search path, loading real test modules
-// (tests/plugins/host), every refusal and error message (SPEC §4, DESIGN.md "Contracts").
+// (tests/plugins/host), every refusal and error message (docs/spec.md §4, docs/design.md "Contracts").
 #include "plugin/internal/library.hpp"
 #include "plugin/internal/manifest.hpp"
 #include "plugin/internal/target.hpp"

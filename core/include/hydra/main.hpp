@@ -1,4 +1,4 @@
-// The app entry: HYDRA_MAIN(task, "conf", "config") — SPEC §1.
+// The app entry: HYDRA_MAIN(task, "conf", "config") — docs/spec.md §1.
 //
 //   hydra::Config my_app(const hydra::Config& cfg);   // or void, or any value a node holds
 //   HYDRA_MAIN(my_app, "conf", "config")
@@ -25,7 +25,7 @@ struct EmbeddedFile {
 // Called before main() by the source hydra_add_app() generates. Returns true.
 bool register_embedded_config(std::span<const EmbeddedFile> files);
 
-// True once SIGINT/SIGTERM arrived: a long task should stop early (SPEC §3, Interrupt).
+// True once SIGINT/SIGTERM arrived: a long task should stop early (docs/spec.md §3, Interrupt).
 bool interrupted() noexcept;
 
 struct AppSpec {

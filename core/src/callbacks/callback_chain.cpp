@@ -61,7 +61,7 @@ CallbackChain CallbackChain::create(const Config& callbacks, PluginRegistry& reg
 void CallbackChain::report_raise(const Entry& entry, const char* hook) {
   ExceptionText thrown = describe_current_exception();
   std::string text = "Callback " + entry.type_name + "." + hook + " raised " + thrown.type + ": " + thrown.message;
-  // SPEC §2's line names the class only; a non-std throw also says which entry it came from.
+  // docs/spec.md §2's line names the class only; a non-std throw also says which entry it came from.
   if (!thrown.is_std) text += " (hydra.callbacks." + entry.key + ", _target_: " + entry.target + ")";
   if (entry.strict) {
     get_logger("hydra")->error("{} (strict)", text);

@@ -1,5 +1,5 @@
 // The callbacks of a run, in composed order: start events forward, end events reversed;
-// a hook that throws is warned about and the run goes on (SPEC §2), unless it is strict.
+// a hook that throws is warned about and the run goes on (docs/spec.md §2), unless it is strict.
 #pragma once
 
 #include "plugin/plugin_registry.hpp"
@@ -32,7 +32,7 @@ class CallbackChain {
 
   CallbackChain() = default;
   // Creates every callback of `callbacks` (the hydra.callbacks map) in its order. Throws UserError
-  // (SPEC §4) for a bad entry or a target that does not resolve; nothing is created then.
+  // (docs/spec.md §4) for a bad entry or a target that does not resolve; nothing is created then.
   static CallbackChain create(const Config& callbacks, PluginRegistry& registry, bool strict_all);
 
   // Inline (with notify), so an event costs about what its virtual calls cost.

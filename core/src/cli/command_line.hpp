@@ -1,4 +1,4 @@
-// Hydra's command line (SPEC §7): flags plus overrides. Hand-written because Hydra's
+// Hydra's command line (docs/spec.md §7): flags plus overrides. Hand-written because Hydra's
 // multi-letter short flags (-cn, -cp, -cd) do not fit getopt-style parsers such as CLI11.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Command-line key overrides applied to an already composed tree, without config files:
-// what `--experimental-rerun <job dir> [overrides]` needs to change a saved config (SPEC §6).
+// what `--experimental-rerun <job dir> [overrides]` needs to change a saved config (docs/spec.md §6).
 // Same semantics as compose's key overrides: key=value changes an existing key, +key=value adds
 // one, ++key=value adds or changes, ~key[=value] deletes; a dict merges into a map.
 #pragma once

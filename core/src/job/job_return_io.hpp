@@ -1,5 +1,5 @@
 // JobReturn -> YAML (`<job dir>/.hydra/job_return.yaml`), so a sweep dir is a complete record
-// that tools can read back (SPEC §1). Out-of-process launchers hand JobReturns back in the tree
+// that tools can read back (docs/spec.md §1). Out-of-process launchers hand JobReturns back in the tree
 // codec instead (launch/job_process.hpp).
 #pragma once
 

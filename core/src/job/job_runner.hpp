@@ -1,4 +1,4 @@
-// One job, the same in RUN and in every MULTIRUN job (SPEC §3, "Job"): output dir, chdir,
+// One job, the same in RUN and in every MULTIRUN job (docs/spec.md §3, "Job"): output dir, chdir,
 // job logging, .hydra/ files, env_set, on_job_start, task, on_job_end.
 #pragma once
 

@@ -1,4 +1,4 @@
-// One job in its own process (out-of-process launchers, SPEC §9): the spec file the launching
+// One job in its own process (out-of-process launchers, docs/spec.md §9): the spec file the launching
 // process writes, and the app's hidden `--run-job <spec file>` entry that runs exactly that job.
 #pragma once
 

@@ -1,4 +1,4 @@
-// MULTIRUN (SPEC §3): plan the sweep, compose and validate every job, on_multirun_start, the
+// MULTIRUN (docs/spec.md §3): plan the sweep, compose and validate every job, on_multirun_start, the
 // sweep dir and multirun.yaml, batches through the selected launcher, on_multirun_end with
 // every JobReturn, exit code.
 #pragma once

@@ -1,4 +1,4 @@
-// --experimental-rerun <job dir | its saved config file> [overrides] (SPEC §6): one job's saved,
+// --experimental-rerun <job dir | its saved config file> [overrides] (docs/spec.md §6): one job's saved,
 // fully composed config, replayed as a RUN — not recomposed, so later edits to the conf files
 // cannot change it — with extra key overrides on top, into the original job dir.
 #pragma once

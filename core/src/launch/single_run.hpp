@@ -1,4 +1,4 @@
-// RUN mode (SPEC §3): on_run_start -> the job -> on_run_end, exit code.
+// RUN mode (docs/spec.md §3): on_run_start -> the job -> on_run_end, exit code.
 #pragma once
 
 #include "callbacks/callback_chain.hpp"

@@ -1,4 +1,4 @@
-// Console and job-log sinks, switched as the run goes (SPEC §5): HYDRA format before a job,
+// Console and job-log sinks, switched as the run goes (docs/spec.md §5): HYDRA format before a job,
 // JOB format (console + <output_dir>/<task>.log) during it. Every logger made by
 // hydra::get_logger shares one dist sink, so switching here reaches tasks and plugins too.
 // Levels follow Python's logging: root.level, `loggers.<name>.level` and hydra.verbose set a

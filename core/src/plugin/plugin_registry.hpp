@@ -1,5 +1,5 @@
 // The plugin host: `_target_` -> module -> library file -> factory -> callback object.
-// Contracts: DESIGN.md "Contracts" and "Plugin host rules"; error texts: SPEC §4.
+// Contracts: docs/design.md "Contracts" and "Plugin host rules"; error texts: docs/spec.md §4.
 #pragma once
 
 #include <hydra/callback.hpp>
@@ -39,7 +39,7 @@ class PluginRegistry {
 
   // Resolves `target` ("module.path.Factory") and constructs the callback with `params`.
   // `full_key` ("hydra.callbacks.my_callback") is named in errors. Throws UserError with the
-  // SPEC §4 message: "Error locating target '<target>'" / "Error in call to target '<target>':",
+  // docs/spec.md §4 message: "Error locating target '<target>'" / "Error in call to target '<target>':",
   // "full_key: <full_key>", then what would help (files tried, did-you-mean, dlerror, ABI).
   CallbackHandle create_callback(const std::string& target, const Config& params, const std::string& full_key);
   // The same for a launcher (hydra.launcher): the factory must be a HYDRA_LAUNCHER.

@@ -1,4 +1,4 @@
-// SIGINT/SIGTERM handling (SPEC §3, Interrupt): the first signal sets a flag the task and the
+// SIGINT/SIGTERM handling (docs/spec.md §3, Interrupt): the first signal sets a flag the task and the
 // launchers poll (hydra::interrupted()); a second one exits at once with 130.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The callback interface: the six lifecycle hooks of Hydra's Callback, in C++ (SPEC §1).
+// The callback interface: the six lifecycle hooks of Hydra's Callback, in C++ (docs/spec.md §1).
 #pragma once
 
 #include <hydra/config.hpp>

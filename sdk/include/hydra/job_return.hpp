@@ -1,4 +1,4 @@
-// The JobReturn as a record (SPEC §1): the layout of `<job dir>/.hydra/job_return.yaml`, which
+// The JobReturn as a record (docs/spec.md §1): the layout of `<job dir>/.hydra/job_return.yaml`, which
 // the runtime writes for every job and tools (reports, rerun, launchers) read back.
 #pragma once
 

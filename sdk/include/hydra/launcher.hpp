@@ -1,4 +1,4 @@
-// The launcher interface: how a sweep's jobs get run (SPEC §3, §9). A launcher is selected with
+// The launcher interface: how a sweep's jobs get run (docs/spec.md §3, §9). A launcher is selected with
 // `hydra/launcher=<name>` and created from its `_target_` by the same plugin host as callbacks,
 // so third parties can ship launchers as plugins: HYDRA_LAUNCHER(Class) in <hydra/plugin.hpp>,
 // constructed as Class(const hydra::Config& params) with the hydra.launcher node minus _target_.

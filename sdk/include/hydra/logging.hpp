@@ -1,7 +1,7 @@
 // Logging for tasks and plugins: hydra::get_logger("name"), like Python's logging.getLogger.
 //
 // The host routes every logger through the sinks of spdlog's default logger and swaps their
-// format as the run goes (HYDRA before a job, JOB during it, SPEC §5). Plugins link Debian's
+// format as the run goes (HYDRA before a job, JOB during it, docs/spec.md §5). Plugins link Debian's
 // shared spdlog, so they share the host's registry and therefore its sinks.
 #pragma once
 

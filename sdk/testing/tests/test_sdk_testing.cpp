@@ -1,4 +1,4 @@
-// HydraCpp::sdk_testing: the event sequences it drives are the host's (SPEC §1-§3).
+// HydraCpp::sdk_testing: the event sequences it drives are the host's (docs/spec.md §1-§3).
 #include <hydra/testing.hpp>
 
 #include <gmock/gmock.h>

@@ -1,4 +1,4 @@
-// The build-time manifest beside each plugin library (DESIGN.md "Plugin host rules", Gaudi's
+// The build-time manifest beside each plugin library (docs/design.md "Plugin host rules", Gaudi's
 // answer): `lib<b>.so.hydra-manifest`, written by hydra_add_callback_plugin() through
 // `hydra-plugins manifest`. It lists the factories (with their kind), the ABI and the build key,
 // so listing needs no loading and survives stripping; the library's own section stays the source

@@ -1,5 +1,5 @@
 // `_target_` parsing, plugin search path parsing and the candidate checks of the plugin host
-// (DESIGN.md "Contracts": target resolution, search path, security). Private to core.
+// (docs/design.md "Contracts": target resolution, search path, security). Private to core.
 #pragma once
 
 #include <filesystem>

@@ -1,7 +1,7 @@
 // HydraCpp::sdk_testing — unit-test callbacks without the runtime.
 //
 // Drives one callback (or a chain) through the event sequence of a RUN or a MULTIRUN, as the
-// host does (SPEC §1-§3): start events in chain order, end events in reverse, a throwing hook
+// host does (docs/spec.md §1-§3): start events in chain order, end events in reverse, a throwing hook
 // logged as a warning and the run going on. Configs and JobReturns are fakes with the shape
 // the host hands callbacks (the `hydra` node, overrides, output dirs, status, timings). Works
 // with any test framework; nothing here needs libhydra_core.
