@@ -352,17 +352,23 @@ TEST(ChildrenDieWithTheSweep, DoubleCtrlC) {
   EXPECT_EQ(r.exit_code, 130) << r.err;
 }
 
+// Runs a sweep of `jobs` jobs (`sweep_override`) into <dir>/sweep with `how` as its stdout: it is
+// not killed by a signal, exits 0, and every job is COMPLETED.
+void expect_sweep_completes(const fs::path& dir, const std::string& launcher, const std::string& sweep_override,
+                            Stdout how, int jobs) {
+  const int status = run_with_stdout(
+      lifecycle_argv({"-m", "hydra/launcher=" + launcher, "hydra.sweep.dir=sweep", sweep_override}), dir, how);
+  ASSERT_FALSE(WIFSIGNALED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << read_text(dir / "stderr.txt");
+  for (int n = 0; n < jobs; ++n) EXPECT_EQ(job_status(dir / "sweep" / std::to_string(n)), "COMPLETED") << n;
+}
+
 // `app -m ... | head -1`: the reader gone, the sweep still finishes with every record written.
 TEST(ConsoleGone, BrokenPipeOnStdoutLetsTheSweepFinish) {
   for (const std::string& launcher : kLaunchers) {
     SCOPED_TRACE(launcher);
     ScratchDir dir;
-    const int status = run_with_stdout(
-        lifecycle_argv({"-m", "hydra/launcher=" + launcher, "hydra.sweep.dir=sweep", "foo=a,b,c"}), dir.path(),
-        Stdout::reader_gone);
-    ASSERT_FALSE(WIFSIGNALED(status)) << "killed by signal " << WTERMSIG(status);
-    EXPECT_EQ(WEXITSTATUS(status), 0) << read_text(dir.path() / "stderr.txt");
-    for (std::string n : {"0", "1", "2"}) EXPECT_EQ(job_status(dir.path() / "sweep" / n), "COMPLETED");
+    expect_sweep_completes(dir.path(), launcher, "foo=a,b,c", Stdout::reader_gone, 3);
   }
 }
 
@@ -371,17 +377,12 @@ TEST(ConsoleGone, ClosedStdoutLeaksNothingIntoTheSweepFiles) {
   for (const std::string& launcher : kLaunchers) {
     SCOPED_TRACE(launcher);
     ScratchDir dir;
-    const int status = run_with_stdout(
-        lifecycle_argv({"-m", "hydra/launcher=" + launcher, "hydra.sweep.dir=sweep", "foo=a,b"}), dir.path(),
-        Stdout::closed);
-    ASSERT_FALSE(WIFSIGNALED(status)) << "killed by signal " << WTERMSIG(status);
-    EXPECT_EQ(WEXITSTATUS(status), 0) << read_text(dir.path() / "stderr.txt");
+    expect_sweep_completes(dir.path(), launcher, "foo=a,b", Stdout::closed, 2);
     for (const auto& file : list_files(dir.path() / "sweep")) {
       const std::string text = read_text(dir.path() / "sweep" / file);
       EXPECT_EQ(text.find("TASK foo="), std::string::npos) << file << ":\n" << text;
       EXPECT_EQ(text.find("cb1.on_"), std::string::npos) << file << ":\n" << text;
     }
-    for (std::string n : {"0", "1"}) EXPECT_EQ(job_status(dir.path() / "sweep" / n), "COMPLETED");
   }
 }
 

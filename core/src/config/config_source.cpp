@@ -2,19 +2,15 @@
 
 #include "config/builtin_hydra.hpp"
 
+#include "util/files.hpp"
 #include "util/strings.hpp"
 
 #include <hydra/main.hpp>
 
 #include <algorithm>
-#include <cerrno>
 #include <deque>
 #include <mutex>
 #include <system_error>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace hydra::internal {
 
@@ -71,31 +67,6 @@ bool group_in_map(const std::map<std::string, std::string_view>& files, const st
   std::string prefix = group + "/";
   auto it = files.lower_bound(prefix);
   return it != files.end() && starts_with(it->first, prefix);
-}
-
-// The whole file, or nullopt when it cannot be opened or is not a regular file. Every compose
-// looks up each of Hydra's group files in the app's dirs first, so a miss costs one failed open();
-// a hit, one fstat and one read (no stream buffer, no second copy).
-std::optional<std::string> read_regular_file(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat info {};
-  std::optional<std::string> text;
-  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
-    text.emplace();
-    text->resize(static_cast<std::size_t>(info.st_size));
-    std::size_t filled = 0;
-    for (;;) {
-      if (filled == text->size()) text->resize(filled + 4096);  // the file grew since fstat
-      ssize_t got = ::read(fd, text->data() + filled, text->size() - filled);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) break;
-      filled += static_cast<std::size_t>(got);
-    }
-    text->resize(filled);
-  }
-  ::close(fd);
-  return text;
 }
 
 bool safe_rel(const std::string& rel) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace hydra::internal {
@@ -31,11 +32,11 @@ class JobReturnStore {
   void sort_by_job();
   bool failed(std::size_t index) const { return entries_[index].status == JobStatus::FAILED; }
   bool any_failed() const { return failed_count_ > 0; }
-  // Whether job `num` has its JobReturn here (linear: for the failure path only).
-  bool has_job(int num) const {
-    for (const Entry& e : entries_)
-      if (e.num == num) return true;
-    return false;
+  // The numbers of the jobs that have their JobReturn here.
+  std::unordered_set<int> job_nums() const {
+    std::unordered_set<int> nums;
+    for (const Entry& e : entries_) nums.insert(e.num);
+    return nums;
   }
   // The sequence on_multirun_end sees; valid while the store lives and is not changed.
   JobReturns view() const;

@@ -356,8 +356,9 @@ JobReturn bare_failed_return(const JobRequest& job, const JobError& error, std::
 void fail_jobs_not_run(const PlannedSweep& sweep, LaunchContext& context, JobReturnStore& returns,
                        const JobError& error) {
   const auto now = std::chrono::system_clock::now();
+  const std::unordered_set<int> finished = returns.job_nums();
   for (const JobRequest& job : sweep.jobs) {
-    if (returns.has_job(job.num)) continue;
+    if (finished.count(job.num)) continue;
     try {
       context.collect(context.failed_job_return(job, error, now, std::chrono::duration<double>(0)));
     } catch (...) {

@@ -115,6 +115,28 @@ DirLock::~DirLock() {
   if (fd_ >= 0) ::close(fd_);  // releases the lock
 }
 
+std::optional<std::string> read_regular_file(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat info {};
+  std::optional<std::string> text;
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
+    text.emplace();
+    text->resize(static_cast<std::size_t>(info.st_size));
+    std::size_t filled = 0;
+    for (;;) {
+      if (filled == text->size()) text->resize(filled + 4096);  // the file grew since fstat
+      ssize_t got = ::read(fd, text->data() + filled, text->size() - filled);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      filled += static_cast<std::size_t>(got);
+    }
+    text->resize(filled);
+  }
+  ::close(fd);
+  return text;
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError("Cannot read " + path.string() + ": " + std::strerror(errno));
