@@ -299,20 +299,31 @@ class SlurmLauncher : public hydra::Launcher {
                                " does not exist (is the cluster set up? cmake/slurm/start-local-slurm.sh starts a local one)");
     const fs::path launcher_dir = context.launcher_dir();
 
-    // Spec files first (one per job), then one array per max_array_size jobs.
+    // Spec files first (one per job), then one array per max_array_size jobs. The spec files
+    // are named job_<num><sweep identity>.spec: the array script names them all with %a.
     std::string app;
+    std::string spec_identity;  // what follows job_<num> in every spec file name of this sweep
     for (const auto& job : jobs) {
       std::vector<std::string> argv = context.job_command(job);
-      const fs::path expected = launcher_dir / ("job_" + std::to_string(job.num) + ".spec");
-      if (argv.size() != 3 || argv[1] != "--run-job" || fs::path(argv[2]) != expected)
+      const std::string prefix = "job_" + std::to_string(job.num);
+      const fs::path spec = argv.size() == 3 ? fs::path(argv[2]) : fs::path();
+      const std::string name = spec.filename().string();
+      const bool expected = argv.size() == 3 && argv[1] == "--run-job" && spec.parent_path() == launcher_dir &&
+                            name.starts_with(prefix) && name.ends_with(".spec") &&
+                            (spec_identity.empty() || name.substr(prefix.size()) == spec_identity);
+      if (!expected)
         throw std::logic_error("SLURM launcher: unexpected job command for job #" + std::to_string(job.num) + ": " +
-                               join_argv(argv) + " (expected <app> --run-job " + expected.string() + ")");
+                               join_argv(argv) + " (expected <app> --run-job " + (launcher_dir / prefix).string() +
+                               (spec_identity.empty() ? "<sweep id>.spec" : spec_identity) + ")");
+      spec_identity = name.substr(prefix.size());
       app = argv[0];
     }
     check_interpreter(app);
-    const std::string spec_pattern = (launcher_dir / "job_%a.spec").string();
+    const std::string spec_pattern = (launcher_dir / ("job_%a" + spec_identity)).string();
     if (spec_pattern.find('\n') != std::string::npos)
       throw std::invalid_argument("SLURM launcher: the sweep dir must not contain a newline: " + launcher_dir.string());
+    // The array scripts carry the sweep's identity too (job_<num>.<id>.spec -> array_<num>.<id>.job).
+    const std::string script_identity = spec_identity.substr(0, spec_identity.size() - std::string(".spec").size());
 
     std::vector<Array> arrays;
     for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -328,7 +339,8 @@ class SlurmLauncher : public hydra::Launcher {
     std::vector<std::optional<hydra::JobReturn>> unsubmitted(jobs.size());
     for (std::size_t a = 0; a < arrays.size(); ++a) {
       Array& array = arrays[a];
-      const fs::path script = launcher_dir / ("array_" + std::to_string(jobs[array.jobs.front()].num) + ".job");
+      const fs::path script =
+          launcher_dir / ("array_" + std::to_string(jobs[array.jobs.front()].num) + script_identity + ".job");
       write_script(script, app, spec_pattern, array.offset);
       std::vector<long> indices;
       for (std::size_t i : array.jobs) indices.push_back(jobs[i].num - array.offset);
