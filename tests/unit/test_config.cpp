@@ -8,6 +8,7 @@
 #include "config/tree_codec.hpp"
 #include "config/yaml_io.hpp"
 #include "util/errors.hpp"
+#include "util/strings.hpp"
 
 #include <hydra/main.hpp>
 
@@ -17,6 +18,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <functional>
+#include <optional>
 
 using namespace hydra;
 using namespace hydra::internal;
@@ -497,6 +499,37 @@ TEST(ComposeOverrides, MultirunLeavesSweepsOut) {
   EXPECT_NE(error_of([] { run("compose", "config", {"hydra.job.chdir=true,false"}, RunMode::MULTIRUN); })
                 .find("sweeping over Hydra's configuration is not supported"),
             std::string::npos);
+}
+
+// A sweep composes its jobs through one session: each job must come out as compose() gives it,
+// whatever the session composed before (the merged defaults of a tree key are shared), errors too.
+TEST(ComposeSession, EveryJobComposesAsComposeDoes) {
+  const std::vector<std::vector<std::string>> jobs = {
+      {"num=5"}, {"num=6", "s=x"}, {"db=postgres", "num=7"}, {"num=8"}, {"db=postgres", "+x=1"},
+      {"~db", "num=9"}, {"db=oracle"}, {"nope=1"}, {"hydra.job.name=other", "num=1"}, {"server@srv=nginx"},
+      {"num=5"}, {"+feat=a", "db=postgres"}, {"db=postgres", "+feat=a"}, {"hydra.searchpath=[/nonexistent]"}};
+  ComposeRequest base;
+  base.app_name = "my_app";
+  base.config_name = "config";
+  base.sources = {ConfigSource::directory(kData + "/compose/conf")};
+  base.cwd = "/work/cwd";
+  base.mode = RunMode::MULTIRUN;
+  ComposeSession session(base);
+  for (int pass = 0; pass < 2; ++pass)
+    for (const auto& overrides : jobs) {
+      const std::string what = join(overrides, " ");
+      std::optional<ComposedConfig> expected, got;
+      const std::string expected_error = error_of([&] { expected = run("compose", "config", overrides, RunMode::MULTIRUN); });
+      const std::string error = error_of([&] { got = session.compose(overrides); });
+      ASSERT_EQ(error, expected_error) << what;
+      if (!expected) continue;
+      EXPECT_EQ(to_yaml(got->config), to_yaml(expected->config)) << what;
+      EXPECT_EQ(got->task_overrides, expected->task_overrides) << what;
+      EXPECT_EQ(got->hydra_overrides, expected->hydra_overrides) << what;
+      EXPECT_EQ(got->defaults_tree, expected->defaults_tree) << what;
+      EXPECT_EQ(got->missing_choice, expected->missing_choice) << what;
+      EXPECT_EQ(got->sources.size(), expected->sources.size()) << what;
+    }
 }
 
 TEST(ComposeOverrides, CallbackOrdering) {

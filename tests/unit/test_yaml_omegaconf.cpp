@@ -307,6 +307,14 @@ TEST(YamlOmegaConfRead, QuotedLookAlikesStayStrings) {
   EXPECT_EQ(hydra::to_yaml(parsed), "a: 'yes'\nb: '0x1F'\nc: '1:20'\nd: '2001-01-01'\ne: 'null'\nf: '='\n");
 }
 
+// OmegaConf.load marks the string ??? missing however it is written (checked with omegaconf 2.2.2).
+TEST(YamlOmegaConfRead, QuotedOrTaggedMissingMarkerIsMissing) {
+  const std::string m = "?\?\?";  // no trigraph
+  Config parsed = parse_yaml("a: '" + m + "'\nb: ! " + m + "\nc: !!str " + m + "\nd: \"" + m + "\"\n", "conf.yaml");
+  for (const char* key : {"a", "b", "c", "d"}) EXPECT_EQ(parsed.get_child(key).data().kind(), NodeKind::Missing) << key;
+  EXPECT_EQ(hydra::to_yaml(parsed), "a: " + m + "\nb: " + m + "\nc: " + m + "\nd: " + m + "\n");
+}
+
 // PyYAML writes a string ending in newlines as a single-quoted scalar ending in empty lines;
 // yaml-cpp alone reads one newline too few. Values from yaml.safe_load.
 TEST(YamlOmegaConfRead, SingleQuotedScalarsEndingInEmptyLinesKeepEveryNewline) {

@@ -16,30 +16,65 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 namespace hydra::internal {
 
 namespace {
 
+// A composition before its key overrides: the configs of its defaults tree, merged in order.
+struct MergedDefaults {
+  Config root;
+  DefaultsTree tree;  // rows, lines, choices, missing_choice (merge is not kept)
+};
+
+std::string primary_config_name(const ComposeRequest& request) {
+  std::string name = strip_slash(request.config_name);
+  if (name.size() > 5 && name.substr(name.size() - 5) == ".yaml") name.resize(name.size() - 5);
+  return name;
+}
+
+// The primary config (nullptr: none asked for, or not found), with the search path extended by
+// hydra.searchpath (the primary's, or the command line's) before anything else is looked up, as
+// in Hydra. The primary's `override` entries apply to Hydra's own groups too: it is loaded first.
+std::shared_ptr<LoadedFile> load_primary(ConfigRepository& repo, const ComposeRequest& request,
+                                         const std::vector<std::string>& overrides) {
+  const std::string name = primary_config_name(request);
+  std::shared_ptr<LoadedFile> primary = name.empty() ? nullptr : repo.load(name + ".yaml");
+  add_searchpath(repo, overrides, primary, request.cwd);
+  return primary;
+}
+
+std::vector<ConfigSource> with_builtin(std::vector<ConfigSource> sources) {
+  sources.push_back(ConfigSource::builtin());
+  return sources;
+}
+
+// One composition over a repository whose search path is complete (load_primary).
 class Composer {
  public:
-  explicit Composer(const ComposeRequest& request) : req_(request), repo_(with_builtin(request.sources)) {}
+  Composer(const ComposeRequest& request, const std::vector<std::string>& overrides, ConfigRepository& repo,
+           std::shared_ptr<LoadedFile> primary)
+      : req_(request), overrides_(overrides), repo_(repo), primary_(std::move(primary)) {}
 
-  ComposedConfig run();
+  void classify_overrides();
+  // The overrides that shape the defaults tree, as typed: compositions with the same key merge the
+  // same configs.
+  const std::string& tree_key() const { return tree_key_; }
+  MergedDefaults merge_defaults();
+  ComposedConfig finish(MergedDefaults merged) const;
 
  private:
-  static std::vector<ConfigSource> with_builtin(std::vector<ConfigSource> sources) {
-    sources.push_back(ConfigSource::builtin());
-    return sources;
-  }
-  void classify_overrides();
-  void fill_runtime(Config& root, const std::vector<Override>& task,
-                    const std::vector<std::pair<std::string, Config>>& known_choices);
+  void fill_runtime(Config& root, const std::vector<std::pair<std::string, Config>>& known_choices) const;
 
   const ComposeRequest& req_;
-  ConfigRepository repo_;
+  const std::vector<std::string>& overrides_;
+  ConfigRepository& repo_;
+  std::shared_ptr<LoadedFile> primary_;
   DefaultsTreeRequest tree_request_;
+  std::string tree_key_;
   std::vector<Override> key_overrides_;
   std::vector<Override> all_overrides_;
 };
@@ -47,7 +82,8 @@ class Composer {
 // The command line: group choices (group=option, +group=option, ~group) for the defaults tree,
 // key overrides for the merged config, sweeps left to the sweeper.
 void Composer::classify_overrides() {
-  for (const auto& text : req_.overrides) {
+  all_overrides_.reserve(overrides_.size());  // an Override is large: no regrowth per job
+  for (const auto& text : overrides_) {
     Override ov = parse_override(text);
     all_overrides_.push_back(ov);
     std::string name = ov.key_or_group();
@@ -62,9 +98,11 @@ void Composer::classify_overrides() {
       continue;  // the sweeper applies one value per job
     }
     if (!group) {
-      key_overrides_.push_back(ov);
+      key_overrides_.push_back(std::move(ov));
       continue;
     }
+    tree_key_ += text;
+    tree_key_ += '\n';
     if (ov.kind == Override::Kind::ForceAdd)
       throw UserError("Override '" + text + "': '" + name + "' is a config group; use " + name + "=<option> or +" +
                       name + "=<option> (++ is for config keys)");
@@ -140,8 +178,7 @@ std::string text_at(const Config& root, const std::string& key, const std::strin
   return node->data().text();
 }
 
-void Composer::fill_runtime(Config& root, const std::vector<Override>& task,
-                            const std::vector<std::pair<std::string, Config>>& known_choices) {
+void Composer::fill_runtime(Config& root, const std::vector<std::pair<std::string, Config>>& known_choices) const {
   Config* name = find_node(root, "hydra.job.name");
   if (!name || name->data().kind() == NodeKind::Missing) put_node(root, "hydra.job.name", Config(Value::string(req_.app_name)));
   put_node(root, "hydra.job.config_name",
@@ -186,8 +223,8 @@ void Composer::fill_runtime(Config& root, const std::vector<Override>& task,
     for (const auto& [k, item] : *ex)
       if (item.data().is_scalar()) exclude.insert(item.data().text());
   std::vector<std::string> lines;
-  for (const auto& ov : task)
-    if (!exclude.count(ov.key_or_group())) lines.push_back(ov.input);
+  for (const auto& ov : all_overrides_)
+    if (!ov.is_hydra() && !exclude.count(ov.key_or_group())) lines.push_back(ov.input);
   std::sort(lines.begin(), lines.end());
   std::string dirname = join(lines, item_sep);
   for (std::size_t pos = dirname.find('='); pos != std::string::npos; pos = dirname.find('=', pos + kv_sep.size()))
@@ -195,19 +232,9 @@ void Composer::fill_runtime(Config& root, const std::vector<Override>& task,
   put_node(root, "hydra.job.override_dirname", Config(Value::string(dirname)));
 }
 
-ComposedConfig Composer::run() {
-  // The primary config's `override` entries apply to Hydra's own groups too, which are
-  // expanded first: register them before anything else (as Hydra does).
-  std::string primary_name = strip_slash(req_.config_name);
-  if (primary_name.size() > 5 && primary_name.substr(primary_name.size() - 5) == ".yaml")
-    primary_name.resize(primary_name.size() - 5);
-  std::shared_ptr<LoadedFile> primary = primary_name.empty() ? nullptr : repo_.load(primary_name + ".yaml");
-  // hydra.searchpath (primary config or command line) extends the search path before anything
-  // else is looked up, as in Hydra.
-  add_searchpath(repo_, req_.overrides, primary, req_.cwd);
-  classify_overrides();
-
-  if (!primary_name.empty() && !primary) {
+MergedDefaults Composer::merge_defaults() {
+  const std::string primary_name = primary_config_name(req_);
+  if (!primary_name.empty() && !primary_) {
     const std::string& name = primary_name;
     std::string msg = "Cannot find primary config '" + name + "'. Check that it's in your config search path.";
     std::vector<std::string> candidates;
@@ -220,15 +247,15 @@ ComposedConfig Composer::run() {
     msg += " " + repo_.search_path_text();
     throw UserError(msg);
   }
-  tree_request_.primary = primary;
+  tree_request_.primary = primary_;
   tree_request_.primary_name = primary_name;
   tree_request_.skip_missing = req_.mode == RunMode::MULTIRUN;
-  DefaultsTree tree = build_defaults_tree(repo_, tree_request_);
+  MergedDefaults merged;
+  merged.tree = build_defaults_tree(repo_, tree_request_);
 
   // Merge, in defaults-list order.
-  ComposedConfig out;
-  Config& root = out.config;
-  for (const auto& item : tree.merge) {
+  Config& root = merged.root;
+  for (const auto& item : merged.tree.merge) {
     Config& at = ensure_map_path(root, item.package, item.file->origin);
     try {
       merge_into(at, *item.file->tree, item.package, "defaults");
@@ -238,27 +265,93 @@ ComposedConfig Composer::run() {
       throw UserError(msg);
     }
   }
+  merged.tree.merge.clear();
+  return merged;
+}
 
+ComposedConfig Composer::finish(MergedDefaults merged) const {
+  ComposedConfig out;
+  Config& root = out.config;
+  root.swap(merged.root);
   // Command-line key overrides, in order.
-  std::vector<Override> task;
-  for (const auto& ov : all_overrides_)
-    if (!ov.is_hydra()) task.push_back(ov);
   for (const auto& ov : key_overrides_) internal::apply_key_override(root, ov);
 
   validate_hydra_types(root);
 
-  fill_runtime(root, task, tree.choices);
+  fill_runtime(root, merged.tree.choices);
   for (const auto& ov : all_overrides_) (ov.is_hydra() ? out.hydra_overrides : out.task_overrides).push_back(ov.input);
-  out.defaults_list = std::move(tree.rows);
-  out.defaults_tree = std::move(tree.lines);
-  out.missing_choice = std::move(tree.missing_choice);
+  out.defaults_list = std::move(merged.tree.rows);
+  out.defaults_tree = std::move(merged.tree.lines);
+  out.missing_choice = std::move(merged.tree.missing_choice);
   out.sources = repo_.sources();
   return out;
 }
 
+// Whether the overrides change the search path: then a composition cannot share its repository.
+bool sets_searchpath(const std::vector<std::string>& overrides) {
+  return std::any_of(overrides.begin(), overrides.end(),
+                     [](const std::string& text) { return text.find("hydra.searchpath") != std::string::npos; });
+}
+
 }  // namespace
 
-ComposedConfig compose(const ComposeRequest& request) { return Composer(request).run(); }
+ComposedConfig compose(const ComposeRequest& request) {
+  ConfigRepository repo(with_builtin(request.sources));
+  std::shared_ptr<LoadedFile> primary = load_primary(repo, request, request.overrides);
+  Composer composer(request, request.overrides, repo, std::move(primary));
+  composer.classify_overrides();
+  return composer.finish(composer.merge_defaults());
+}
+
+// The repository with the search path of compositions without a hydra.searchpath override, and
+// the merged defaults of each tree key met so far (a sweep over groups meets a few; a sweep over
+// values, one).
+struct ComposeSession::State {
+  ComposeRequest base;
+  std::mutex mutex;
+  std::optional<ConfigRepository> repo;  // set once its search path is complete
+  std::shared_ptr<LoadedFile> primary;
+  std::unordered_map<std::string, MergedDefaults> merged;
+};
+
+ComposeSession::ComposeSession(ComposeRequest base) : state_(std::make_unique<State>()) {
+  base.overrides.clear();
+  state_->base = std::move(base);
+}
+
+ComposeSession::~ComposeSession() = default;
+
+ComposedConfig ComposeSession::compose(const std::vector<std::string>& overrides) {
+  State& s = *state_;
+  if (sets_searchpath(overrides)) {
+    ComposeRequest request = s.base;
+    request.overrides = overrides;
+    return internal::compose(request);
+  }
+  // Bounds what a sweep over many group combinations holds: it then merges as compose() does.
+  constexpr std::size_t kMergedKept = 64;
+  std::lock_guard<std::mutex> lock(s.mutex);
+  if (!s.repo) {
+    ConfigRepository repo(with_builtin(s.base.sources));
+    s.primary = load_primary(repo, s.base, {});  // throws as compose() would: then nothing is kept
+    s.repo.emplace(std::move(repo));
+  }
+  Composer composer(s.base, overrides, *s.repo, s.primary);
+  composer.classify_overrides();
+  auto it = s.merged.find(composer.tree_key());
+  if (it == s.merged.end()) {
+    MergedDefaults merged = composer.merge_defaults();
+    if (s.merged.size() == kMergedKept) s.merged.clear();
+    it = s.merged.emplace(composer.tree_key(), std::move(merged)).first;
+  }
+  MergedDefaults copy;
+  copy.root = it->second.root;
+  copy.tree.rows = it->second.tree.rows;
+  copy.tree.lines = it->second.tree.lines;
+  copy.tree.choices = it->second.tree.choices;
+  copy.tree.missing_choice = it->second.tree.missing_choice;
+  return composer.finish(std::move(copy));
+}
 
 std::vector<std::pair<std::string, std::vector<std::string>>> list_config_groups(
     const std::vector<ConfigSource>& sources) {

@@ -6,8 +6,9 @@
 
 #include <hydra/config.hpp>
 
-#include <string>
+#include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,25 @@ struct ComposedConfig {
 // Throws UserError with a one-line message naming the file/key/override and what to do.
 // The built-in source (ConfigSource::builtin()) is always searched after request.sources.
 ComposedConfig compose(const ComposeRequest& request);
+
+// Composes many configs that differ only in their overrides, as a sweep's jobs do, each exactly
+// as compose() would: the config files are read once, and the defaults tree of each distinct set
+// of group choices is built and merged once, so that a job of a scalar sweep costs its key
+// overrides and runtime keys only. Overrides that change the search path (hydra.searchpath)
+// compose afresh. Safe to call from several threads.
+class ComposeSession {
+ public:
+  explicit ComposeSession(ComposeRequest base);  // base.overrides are not used
+  ~ComposeSession();
+  ComposeSession(const ComposeSession&) = delete;
+  ComposeSession& operator=(const ComposeSession&) = delete;
+
+  ComposedConfig compose(const std::vector<std::string>& overrides);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // The config groups (dirs holding .yaml options) reachable from `sources` plus the built-in
 // source, sorted ("db", "hydra/job_logging", ...), each with its sorted options. For --help.

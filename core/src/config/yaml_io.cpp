@@ -191,7 +191,8 @@ Value plain_scalar_value(const std::string& text, const YAML::Mark& mark, const 
 
 Value scalar_value(const std::string& tag, const std::string& raw, const YAML::Mark& mark, const std::string& source) {
   const std::string text = scalar_text(raw);
-  if (tag == "!" || tag == "tag:yaml.org,2002:str") return Value::string(text);
+  // OmegaConf reads the string '???' as missing however it is spelled (quoted, !, !!str).
+  if (tag == "!" || tag == "tag:yaml.org,2002:str") return text == "???" ? Value::missing() : Value::string(text);
   if (tag.empty() || tag == "?") return plain_scalar_value(text, mark, source);
   // Tagged values are held as untagged ones (!!int 0x1F -> 31, !!float 1 -> 1.0), so the emitted
   // config reads back the same.

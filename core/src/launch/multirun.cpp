@@ -34,10 +34,8 @@ namespace fs = std::filesystem;
 namespace hydra::internal {
 namespace {
 
-ComposedConfig compose_job(const MultirunRequest& request, const std::vector<std::string>& overrides) {
-  ComposeRequest job_request = request.compose;
-  job_request.overrides = overrides;
-  ComposedConfig composed = compose(job_request);
+ComposedConfig compose_job(ComposeSession& composer, const std::vector<std::string>& overrides) {
+  ComposedConfig composed = composer.compose(overrides);
   record_run_mode(composed, RunMode::MULTIRUN);
   return composed;
 }
@@ -110,7 +108,7 @@ class MultirunContext final : public LaunchContext {
   JobReturn run_job_here(const JobRequest& job) {
     JobSpec spec;
     spec.mode = RunMode::MULTIRUN;
-    ComposedConfig composed = compose_job(request_, sweep_.overrides.at(static_cast<std::size_t>(job.num)));
+    ComposedConfig composed = compose_job(*sweep_.composer, sweep_.overrides.at(static_cast<std::size_t>(job.num)));
     spec.config.swap(composed.config);  // ptree: swap, not move
     use_claimed_sweep_dir(spec.config);
     spec.task_overrides = job.overrides;
@@ -124,7 +122,7 @@ class MultirunContext final : public LaunchContext {
   }
 
   Config job_config(const JobRequest& job) override {
-    ComposedConfig composed = compose_job(request_, sweep_.overrides.at(static_cast<std::size_t>(job.num)));
+    ComposedConfig composed = compose_job(*sweep_.composer, sweep_.overrides.at(static_cast<std::size_t>(job.num)));
     Config config;
     config.swap(composed.config);
     use_claimed_sweep_dir(config);
@@ -307,6 +305,7 @@ PlannedSweep plan_jobs(const MultirunRequest& request) {
   };
   const Config params = request.base.config.get_child("hydra.sweeper.params", make_null());
   PlannedSweep sweep;
+  sweep.composer = std::make_shared<ComposeSession>(request.compose);
   sweep.overrides = plan_sweep(request.overrides, params, group_options);
   std::set<std::string> group_names;
   for (const auto& [name, options] : groups) group_names.insert(name);
@@ -322,7 +321,7 @@ PlannedSweep plan_jobs(const MultirunRequest& request) {
     const std::vector<std::string>& overrides = sweep.overrides[n];
     try {
       if (composed_shapes.insert(compose_shape(request.base.config, group_names, overrides)).second)
-        compose_job(request, overrides);
+        compose_job(*sweep.composer, overrides);
     } catch (const UserError& e) {
       throw UserError("Job #" + std::to_string(n) + " (" + join(overrides, " ") + ") does not compose: " + e.what());
     }

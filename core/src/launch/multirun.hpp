@@ -11,6 +11,7 @@
 #include <hydra/callback.hpp>
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 namespace hydra::internal {
@@ -29,6 +30,7 @@ struct MultirunRequest {
 struct PlannedSweep {
   std::vector<JobRequest> jobs;                      // num, id, task overrides
   std::vector<std::vector<std::string>> overrides;   // per job: every override, hydra ones too
+  std::shared_ptr<ComposeSession> composer;          // composes the jobs, at plan time and at launch
 };
 PlannedSweep plan_jobs(const MultirunRequest& request);
 
