@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -298,6 +299,43 @@ TEST_F(SlurmLauncher, ScancelOfAnArrayWithPendingTasksFailsEveryTaskCancelled) {
   const std::string end = "cb1.on_multirun_end config_name=config jobs=3";
   ASSERT_NE(r.out.find(end), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find(end), r.out.rfind(end)) << r.out;
+}
+
+// A task requeued while it runs (scontrol requeue: REQUEUED, then PENDING) is waited for again and
+// reported from its second run; SLURM holds a requeued task back 120 s, which StartTime=now lifts.
+TEST_F(SlurmLauncher, ARequeuedTaskIsReportedFromItsSecondRun) {
+  const fs::path go = dir.path() / "go";
+  ChildProcess child(slurm_argv({"fail=wait_for_file,none", "+wait_file=" + go.string(), "hydra.sweep.dir=s"}),
+                     dir.path());
+  const fs::path sweep = dir.path() / "s";
+  std::string id;
+  std::smatch pid;
+  ASSERT_TRUE(eventually(
+      [&] {
+        id = array_id(sweep);
+        const std::string out = id.empty() ? std::string() : task_output(sweep, id, 0);
+        return std::regex_search(out, pid, std::regex(R"(WAITING pid=(\d+))"));
+      },
+      30s))
+      << "task 0 did not start";
+  const fs::path first_run = fs::path("/proc") / pid[1].str();
+  auto requeue = slurm_command({"scontrol", "requeue", id + "_0"});
+  ASSERT_EQ(requeue.exit_code, 0) << requeue.err;
+  // Only once the first run is gone may the file let a run finish: the second one must.
+  ASSERT_TRUE(eventually([&] { return !fs::exists(first_run); }, 30s)) << "the first run was not stopped";
+  std::ofstream(go).put('\n');
+  auto release = slurm_command({"scontrol", "update", "JobId=" + id + "_0", "StartTime=now"});
+  ASSERT_EQ(release.exit_code, 0) << release.err;
+  auto r = child.wait(std::chrono::seconds(90));
+  EXPECT_EQ(r.signal, 0) << "the launcher hung and was killed\n" << r.out;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("cb1.on_multirun_end config_name=config jobs=2"), std::string::npos) << r.out;
+  for (int n : {0, 1}) {
+    const std::string ret = read_text(sweep / (std::to_string(n) + "/.hydra/job_return.yaml"));
+    EXPECT_NE(ret.find("status: COMPLETED\n"), std::string::npos) << n << "\n" << ret;
+  }
+  auto restarts = slurm_command({"scontrol", "show", "job", "-o", id + "_0"});
+  EXPECT_NE(restarts.out.find("Restarts=1"), std::string::npos) << restarts.out;
 }
 
 // Ctrl-C with tasks still pending: they are cancelled and never reported; the sweep ends in seconds.
