@@ -43,7 +43,7 @@ ComposedConfig run(const std::string& app, const std::string& name, std::vector<
   ComposeRequest req;
   req.app_name = "my_app";
   req.config_name = name;
-  req.overrides = std::move(overrides);
+  req.overrides = parse_overrides(overrides);
   req.sources = {ConfigSource::directory(kData + "/" + app + "/conf")};
   req.cwd = "/work/cwd";
   req.mode = mode;
@@ -212,7 +212,7 @@ TEST(Sources, EmbeddedRegistrationAndCompose) {
   req.app_name = "my_app";
   req.config_name = "emb_config";
   req.sources = {emb};
-  req.overrides = {"emb_group=two"};
+  req.overrides = parse_overrides({"emb_group=two"});
   auto out = compose(req);
   EXPECT_EQ(to_yaml(without_hydra(out.config)), "emb_group:\n  v: 3\nx: 1\n");
   EXPECT_EQ(yaml_at(out.config, "hydra.runtime.config_sources"),
@@ -520,7 +520,7 @@ TEST(ComposeSession, EveryJobComposesAsComposeDoes) {
       const std::string what = join(overrides, " ");
       std::optional<ComposedConfig> expected, got;
       const std::string expected_error = error_of([&] { expected = run("compose", "config", overrides, RunMode::MULTIRUN); });
-      const std::string error = error_of([&] { got = session.compose(overrides); });
+      const std::string error = error_of([&] { got = session.compose(parse_overrides(overrides)); });
       ASSERT_EQ(error, expected_error) << what;
       if (!expected) continue;
       EXPECT_EQ(to_yaml(got->config), to_yaml(expected->config)) << what;

@@ -111,7 +111,7 @@ TEST(Rerun, RebuildsTheSavedConfigAsARunIntoTheJobDir) {
 TEST(Rerun, ExtraOverridesApplyOnTopAndAreRecorded) {
   TempDir dir;
   fs::path job = make_job(dir.path());
-  RerunJob r = load_rerun(job.string(), {"+x=1", "db.host=other", "~ref", "hydra.run.dir=elsewhere"}, false);
+  RerunJob r = load_rerun(job.string(), parse_overrides({"+x=1", "db.host=other", "~ref", "hydra.run.dir=elsewhere"}), false);
   const Config& c = r.composed.config;
   EXPECT_EQ(text_at(c, "x"), "1");
   EXPECT_EQ(c.get_child("x").data().kind(), NodeKind::Int);
@@ -206,30 +206,30 @@ TEST(Rerun, RejectsSweepsGroupOverridesAndMultirun) {
   fs::path job = make_job(dir.path());
   EXPECT_NE(error_of([&] { load_rerun(job.string(), {}, true); }).find("cannot be combined with --multirun"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { load_rerun(job.string(), {"foo=a,b"}, false); }).find("is a sweep"), std::string::npos);
-  std::string group = error_of([&] { load_rerun(job.string(), {"db=postgres"}, false); });
+  EXPECT_NE(error_of([&] { load_rerun(job.string(), parse_overrides({"foo=a,b"}), false); }).find("is a sweep"), std::string::npos);
+  std::string group = error_of([&] { load_rerun(job.string(), parse_overrides({"db=postgres"}), false); });
   EXPECT_NE(group.find("Override 'db=postgres': 'db' is a config group"), std::string::npos) << group;
-  EXPECT_NE(error_of([&] { load_rerun(job.string(), {"hydra/launcher=basic"}, false); }).find("is a config group"),
+  EXPECT_NE(error_of([&] { load_rerun(job.string(), parse_overrides({"hydra/launcher=basic"}), false); }).find("is a config group"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { load_rerun(job.string(), {"nope=1"}, false); }).find("Could not override 'nope'"),
+  EXPECT_NE(error_of([&] { load_rerun(job.string(), parse_overrides({"nope=1"}), false); }).find("Could not override 'nope'"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { load_rerun(job.string(), {"hydra.mode=MULTIRUN"}, false); }).find("reruns one job as a RUN"),
+  EXPECT_NE(error_of([&] { load_rerun(job.string(), parse_overrides({"hydra.mode=MULTIRUN"}), false); }).find("reruns one job as a RUN"),
             std::string::npos);
 }
 
 TEST(ApplyOverrides, KeyOverridesFollowComposeRules) {
   Config c = parse_yaml("a: 1\nm:\n  x: 1\nl: [1, 2]\nnil: null\n", "test");
-  auto applied = apply_key_overrides(c, {"a=2", "+m={w: 2}", "l=[3]", "+nil=5", "++a=3", "+new.deep=x", "~m.x"},
+  auto applied = apply_key_overrides(c, parse_overrides({"a=2", "+m={w: 2}", "l=[3]", "+nil=5", "++a=3", "+new.deep=x", "~m.x"}),
                                      nullptr, "test");
   EXPECT_EQ(to_yaml(c), "a: 3\nm:\n  w: 2\nl:\n- 3\nnil: 5\nnew:\n  deep: x\n");
   EXPECT_EQ(applied.task.size(), 7u);
   EXPECT_TRUE(applied.hydra.empty());
-  EXPECT_NE(error_of([&] { apply_key_overrides(c, {"+a=4"}, nullptr, "test"); }).find("Could not append to config"),
+  EXPECT_NE(error_of([&] { apply_key_overrides(c, parse_overrides({"+a=4"}), nullptr, "test"); }).find("Could not append to config"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { apply_key_overrides(c, {"m=[1]"}, nullptr, "test"); }).find("Error merging override m=[1]"),
+  EXPECT_NE(error_of([&] { apply_key_overrides(c, parse_overrides({"m=[1]"}), nullptr, "test"); }).find("Error merging override m=[1]"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { apply_key_overrides(c, {"m={q: 1}"}, nullptr, "test"); }).find("Could not override 'm'"),
+  EXPECT_NE(error_of([&] { apply_key_overrides(c, parse_overrides({"m={q: 1}"}), nullptr, "test"); }).find("Could not override 'm'"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { apply_key_overrides(c, {"~zz"}, nullptr, "test"); }).find("'zz' does not exist"),
+  EXPECT_NE(error_of([&] { apply_key_overrides(c, parse_overrides({"~zz"}), nullptr, "test"); }).find("'zz' does not exist"),
             std::string::npos);
 }

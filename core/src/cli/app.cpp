@@ -121,7 +121,7 @@ int run(int argc, char** argv, const AppSpec& app) {
   ComposeRequest request;
   request.app_name = app.name;
   request.config_name = cl.config_name.value_or(app.config_name);
-  request.overrides = cl.overrides;
+  request.overrides = overrides;
   request.sources = config_sources(app, cl);
   request.cwd = fs::current_path();
   // Composed as for a sweep (sweep overrides left out); the mode is known only afterwards,
@@ -129,7 +129,7 @@ int run(int argc, char** argv, const AppSpec& app) {
   request.mode = RunMode::MULTIRUN;
   // --experimental-rerun: the job's saved config instead of a composition (launch/rerun.hpp).
   std::optional<RerunJob> rerun;
-  if (cl.experimental_rerun) rerun = load_rerun(*cl.experimental_rerun, cl.overrides, cl.multirun);
+  if (cl.experimental_rerun) rerun = load_rerun(*cl.experimental_rerun, overrides, cl.multirun);
   if (rerun) request.config_name = rerun->config_name;
   ComposedConfig composed = rerun ? rerun->composed : compose(request);
   const RunMode mode = effective_mode(cl, overrides, composed.config);
@@ -157,7 +157,7 @@ int run(int argc, char** argv, const AppSpec& app) {
                             get_or<bool>(composed.config, "hydra.strict_callbacks", false));
 
   if (mode == RunMode::MULTIRUN) {
-    MultirunRequest multirun{request, overrides, composed, app.task, now, registry.search_path().dirs};
+    MultirunRequest multirun{request, composed, app.task, now, registry.search_path().dirs};
     // Every job composes before anything runs; then the launcher, then the sweep.
     require_basic_sweeper(composed.config);
     PlannedSweep sweep = plan_jobs(multirun);

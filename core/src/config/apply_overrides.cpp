@@ -109,12 +109,12 @@ void apply_key_override(Config& root, const Override& ov) {
   }
 }
 
-AppliedOverrides apply_key_overrides(Config& root, const std::vector<std::string>& overrides,
+AppliedOverrides apply_key_overrides(Config& root, const std::vector<Override>& overrides,
                                      const std::function<bool(const std::string&)>& is_group,
                                      const std::string& context) {
   AppliedOverrides applied;
-  for (const auto& text : overrides) {
-    Override ov = parse_override(text);
+  for (const Override& ov : overrides) {
+    const std::string& text = ov.input;
     if (ov.is_sweep())
       throw UserError("Override '" + text + "' is a sweep; " + context +
                       " runs one job. To pass it as one value, quote it (" + ov.key + "='" + *ov.value +

@@ -22,7 +22,7 @@ struct AppliedOverrides {
 // Applies `overrides` to `root` in order. Throws UserError naming the override for a malformed
 // one, a sweep (`a=1,2`), a config group override (`is_group(name)` or a name with '/'; a
 // composed tree has no config files to load an option from), or a key that cannot be changed.
-AppliedOverrides apply_key_overrides(Config& root, const std::vector<std::string>& overrides,
+AppliedOverrides apply_key_overrides(Config& root, const std::vector<Override>& overrides,
                                      const std::function<bool(const std::string&)>& is_group,
                                      const std::string& context);
 

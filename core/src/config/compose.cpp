@@ -40,7 +40,7 @@ std::string primary_config_name(const ComposeRequest& request) {
 // hydra.searchpath (the primary's, or the command line's) before anything else is looked up, as
 // in Hydra. The primary's `override` entries apply to Hydra's own groups too: it is loaded first.
 std::shared_ptr<LoadedFile> load_primary(ConfigRepository& repo, const ComposeRequest& request,
-                                         const std::vector<std::string>& overrides) {
+                                         const std::vector<Override>& overrides) {
   const std::string name = primary_config_name(request);
   std::shared_ptr<LoadedFile> primary = name.empty() ? nullptr : repo.load(name + ".yaml");
   add_searchpath(repo, overrides, primary, request.cwd);
@@ -55,7 +55,7 @@ std::vector<ConfigSource> with_builtin(std::vector<ConfigSource> sources) {
 // One composition over a repository whose search path is complete (load_primary).
 class Composer {
  public:
-  Composer(const ComposeRequest& request, const std::vector<std::string>& overrides, ConfigRepository& repo,
+  Composer(const ComposeRequest& request, const std::vector<Override>& overrides, ConfigRepository& repo,
            std::shared_ptr<LoadedFile> primary)
       : req_(request), overrides_(overrides), repo_(repo), primary_(std::move(primary)) {}
 
@@ -70,22 +70,19 @@ class Composer {
   void fill_runtime(Config& root, const std::vector<std::pair<std::string, Config>>& known_choices) const;
 
   const ComposeRequest& req_;
-  const std::vector<std::string>& overrides_;
+  const std::vector<Override>& overrides_;
   ConfigRepository& repo_;
   std::shared_ptr<LoadedFile> primary_;
   DefaultsTreeRequest tree_request_;
   std::string tree_key_;
-  std::vector<Override> key_overrides_;
-  std::vector<Override> all_overrides_;
+  std::vector<const Override*> key_overrides_;  // into overrides_
 };
 
 // The command line: group choices (group=option, +group=option, ~group) for the defaults tree,
 // key overrides for the merged config, sweeps left to the sweeper.
 void Composer::classify_overrides() {
-  all_overrides_.reserve(overrides_.size());  // an Override is large: no regrowth per job
-  for (const auto& text : overrides_) {
-    Override ov = parse_override(text);
-    all_overrides_.push_back(ov);
+  for (const Override& ov : overrides_) {
+    const std::string& text = ov.input;
     std::string name = ov.key_or_group();
     bool group = name.find('/') != std::string::npos || repo_.is_group(name);
     if (ov.is_sweep()) {
@@ -98,7 +95,7 @@ void Composer::classify_overrides() {
       continue;  // the sweeper applies one value per job
     }
     if (!group) {
-      key_overrides_.push_back(std::move(ov));
+      key_overrides_.push_back(&ov);
       continue;
     }
     tree_key_ += text;
@@ -211,7 +208,7 @@ void Composer::fill_runtime(Config& root, const std::vector<std::pair<std::strin
   put_node(root, "hydra.runtime.choices", std::move(choices));
 
   std::vector<std::string> task_lines, hydra_lines;
-  for (const auto& ov : all_overrides_) (ov.is_hydra() ? hydra_lines : task_lines).push_back(ov.input);
+  for (const auto& ov : overrides_) (ov.is_hydra() ? hydra_lines : task_lines).push_back(ov.input);
   put_node(root, "hydra.overrides.hydra", string_list(hydra_lines));
   put_node(root, "hydra.overrides.task", string_list(task_lines));
 
@@ -223,7 +220,7 @@ void Composer::fill_runtime(Config& root, const std::vector<std::pair<std::strin
     for (const auto& [k, item] : *ex)
       if (item.data().is_scalar()) exclude.insert(item.data().text());
   std::vector<std::string> lines;
-  for (const auto& ov : all_overrides_)
+  for (const auto& ov : overrides_)
     if (!ov.is_hydra() && !exclude.count(ov.key_or_group())) lines.push_back(ov.input);
   std::sort(lines.begin(), lines.end());
   std::string dirname = join(lines, item_sep);
@@ -274,12 +271,12 @@ ComposedConfig Composer::finish(MergedDefaults merged) const {
   Config& root = out.config;
   root.swap(merged.root);
   // Command-line key overrides, in order.
-  for (const auto& ov : key_overrides_) internal::apply_key_override(root, ov);
+  for (const Override* ov : key_overrides_) internal::apply_key_override(root, *ov);
 
   validate_hydra_types(root);
 
   fill_runtime(root, merged.tree.choices);
-  for (const auto& ov : all_overrides_) (ov.is_hydra() ? out.hydra_overrides : out.task_overrides).push_back(ov.input);
+  for (const auto& ov : overrides_) (ov.is_hydra() ? out.hydra_overrides : out.task_overrides).push_back(ov.input);
   out.defaults_list = std::move(merged.tree.rows);
   out.defaults_tree = std::move(merged.tree.lines);
   out.missing_choice = std::move(merged.tree.missing_choice);
@@ -288,9 +285,9 @@ ComposedConfig Composer::finish(MergedDefaults merged) const {
 }
 
 // Whether the overrides change the search path: then a composition cannot share its repository.
-bool sets_searchpath(const std::vector<std::string>& overrides) {
+bool sets_searchpath(const std::vector<Override>& overrides) {
   return std::any_of(overrides.begin(), overrides.end(),
-                     [](const std::string& text) { return text.find("hydra.searchpath") != std::string::npos; });
+                     [](const Override& ov) { return ov.key_or_group() == "hydra.searchpath"; });
 }
 
 }  // namespace
@@ -321,7 +318,7 @@ ComposeSession::ComposeSession(ComposeRequest base) : state_(std::make_unique<St
 
 ComposeSession::~ComposeSession() = default;
 
-ComposedConfig ComposeSession::compose(const std::vector<std::string>& overrides) {
+ComposedConfig ComposeSession::compose(const std::vector<Override>& overrides) {
   State& s = *state_;
   if (sets_searchpath(overrides)) {
     ComposeRequest request = s.base;

@@ -3,6 +3,7 @@
 
 #include "config/config_source.hpp"
 #include "config/defaults_tree.hpp"
+#include "config/overrides.hpp"
 
 #include <hydra/config.hpp>
 
@@ -19,7 +20,7 @@ enum class RunMode { RUN, MULTIRUN };
 struct ComposeRequest {
   std::string app_name;           // hydra.job.name
   std::string config_name;        // primary config, without .yaml; may be empty (no primary)
-  std::vector<std::string> overrides;  // as typed on the command line
+  std::vector<Override> overrides;     // the command line's, parsed once (parse_overrides)
   std::vector<ConfigSource> sources;   // searched in order
   std::filesystem::path cwd;           // hydra.runtime.cwd
   // RUN: a sweep override (`foo=a,b`) is an error. MULTIRUN: sweep overrides are left out of
@@ -56,7 +57,7 @@ class ComposeSession {
   ComposeSession(const ComposeSession&) = delete;
   ComposeSession& operator=(const ComposeSession&) = delete;
 
-  ComposedConfig compose(const std::vector<std::string>& overrides);
+  ComposedConfig compose(const std::vector<Override>& overrides);
 
  private:
   struct State;

@@ -8,20 +8,18 @@
 
 namespace hydra::internal {
 
-void add_searchpath(ConfigRepository& repo, const std::vector<std::string>& overrides,
+void add_searchpath(ConfigRepository& repo, const std::vector<Override>& overrides,
                     const std::shared_ptr<LoadedFile>& primary, const std::filesystem::path& cwd) {
   // Hydra: a command-line hydra.searchpath replaces the primary config's.
   std::optional<Config> list;
   std::string provider = "hydra.searchpath in main";
   std::string where = primary ? primary->origin : std::string();
-  for (const auto& text : overrides) {
-    if (text.find("hydra.searchpath") == std::string::npos) continue;  // parsed once, in classify_overrides
-    Override ov = parse_override(text);
+  for (const Override& ov : overrides) {
     if (ov.key != "hydra.searchpath" || !ov.value || ov.kind == Override::Kind::Delete) continue;
     if (ov.is_sweep()) continue;  // reported with the other overrides
     list = ov.config_value();
     provider = "hydra.searchpath in command-line";
-    where = "override '" + text + "'";
+    where = "override '" + ov.input + "'";
     break;
   }
   if (!list && primary) {

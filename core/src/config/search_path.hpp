@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/config_repository.hpp"
+#include "config/overrides.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -13,7 +14,7 @@ namespace hydra::internal {
 
 // A command-line hydra.searchpath replaces the primary config's; relative entries are relative
 // to `cwd`. Throws UserError for an entry that is not a directory or not a file:// URL.
-void add_searchpath(ConfigRepository& repo, const std::vector<std::string>& overrides,
+void add_searchpath(ConfigRepository& repo, const std::vector<Override>& overrides,
                     const std::shared_ptr<LoadedFile>& primary, const std::filesystem::path& cwd);
 
 }  // namespace hydra::internal

@@ -34,7 +34,9 @@ namespace fs = std::filesystem;
 namespace hydra::internal {
 namespace {
 
-ComposedConfig compose_job(ComposeSession& composer, const std::vector<std::string>& overrides) {
+// A job's overrides are texts the sweeper wrote (`x=3`), as Hydra's sweeper writes them; each job
+// parses its own once, when it is composed.
+ComposedConfig compose_job(ComposeSession& composer, const std::vector<Override>& overrides) {
   ComposedConfig composed = composer.compose(overrides);
   record_run_mode(composed, RunMode::MULTIRUN);
   return composed;
@@ -108,7 +110,7 @@ class MultirunContext final : public LaunchContext {
   JobReturn run_job_here(const JobRequest& job) {
     JobSpec spec;
     spec.mode = RunMode::MULTIRUN;
-    ComposedConfig composed = compose_job(*sweep_.composer, sweep_.overrides.at(static_cast<std::size_t>(job.num)));
+    ComposedConfig composed = compose(job);
     spec.config.swap(composed.config);  // ptree: swap, not move
     use_claimed_sweep_dir(spec.config);
     spec.task_overrides = job.overrides;
@@ -121,8 +123,12 @@ class MultirunContext final : public LaunchContext {
     return retained(std::move(result.job_return));
   }
 
+  ComposedConfig compose(const JobRequest& job) const {
+    return compose_job(*sweep_.composer, parse_overrides(sweep_.overrides.at(static_cast<std::size_t>(job.num))));
+  }
+
   Config job_config(const JobRequest& job) override {
-    ComposedConfig composed = compose_job(*sweep_.composer, sweep_.overrides.at(static_cast<std::size_t>(job.num)));
+    ComposedConfig composed = compose(job);
     Config config;
     config.swap(composed.config);
     use_claimed_sweep_dir(config);
@@ -264,12 +270,11 @@ std::size_t batch_size(const Config& base, std::size_t total) {
 // with `+`, does not have): only its type counts there, and the value is checked to parse.
 // Throws UserError for a value that does not parse.
 std::string compose_shape(const Config& base, const std::set<std::string>& group_names,
-                          const std::vector<std::string>& overrides) {
+                          const std::vector<Override>& overrides) {
   // Groups from hydra.searchpath dirs are not in `group_names`: then every value counts.
   const bool extra_sources = !base.get_child("hydra.searchpath", Config()).empty();
   std::string shape;
-  for (const auto& text : overrides) {
-    const Override ov = parse_override(text);
+  for (const Override& ov : overrides) {
     const std::string key = ov.key_or_group();
     bool value_matters = extra_sources || !ov.value || ov.is_hydra() || ov.key.find_first_of("/@") != std::string::npos ||
                          group_names.count(key) > 0 || ov.kind == Override::Kind::Delete;
@@ -285,7 +290,7 @@ std::string compose_shape(const Config& base, const std::set<std::string>& group
         if (value.data().is_scalar() || value.data().kind() == NodeKind::Null) kind = value.data().kind();
       }
     }
-    shape += kind ? ov.key + "=<" + to_string(*kind) + ">" : text;
+    shape += kind ? ov.key + "=<" + to_string(*kind) + ">" : ov.input;
     shape += '\n';
   }
   return shape;
@@ -306,30 +311,27 @@ PlannedSweep plan_jobs(const MultirunRequest& request) {
   const Config params = request.base.config.get_child("hydra.sweeper.params", make_null());
   PlannedSweep sweep;
   sweep.composer = std::make_shared<ComposeSession>(request.compose);
-  sweep.overrides = plan_sweep(request.overrides, params, group_options);
+  sweep.overrides = plan_sweep(request.compose.overrides, params, group_options);
   std::set<std::string> group_names;
   for (const auto& [name, options] : groups) group_names.insert(name);
   // Jobs whose overrides differ only in plain scalar values compose alike: one compose per
   // shape validates them all (a 10,000-job range sweep composes once here, not 10,000 times).
   std::unordered_set<std::string> composed_shapes;
-  // Position i of every job's list is the same slot (one key), so which ones are Hydra's is
-  // read once, from the first job.
-  std::vector<bool> hydra_slot;
-  if (!sweep.overrides.empty())
-    for (const auto& text : sweep.overrides.front()) hydra_slot.push_back(parse_override(text).is_hydra());
   for (std::size_t n = 0; n < sweep.overrides.size(); ++n) {
-    const std::vector<std::string>& overrides = sweep.overrides[n];
+    const std::vector<std::string>& texts = sweep.overrides[n];
+    std::vector<Override> overrides;
     try {
+      overrides = parse_overrides(texts);
       if (composed_shapes.insert(compose_shape(request.base.config, group_names, overrides)).second)
         compose_job(*sweep.composer, overrides);
     } catch (const UserError& e) {
-      throw UserError("Job #" + std::to_string(n) + " (" + join(overrides, " ") + ") does not compose: " + e.what());
+      throw UserError("Job #" + std::to_string(n) + " (" + join(texts, " ") + ") does not compose: " + e.what());
     }
     JobRequest job;
     job.num = static_cast<int>(n);
     job.id = std::to_string(n);
-    for (std::size_t i = 0; i < overrides.size(); ++i)
-      if (!hydra_slot[i]) job.overrides.push_back(overrides[i]);  // as compose's task_overrides
+    for (const Override& ov : overrides)
+      if (!ov.is_hydra()) job.overrides.push_back(ov.input);  // as compose's task_overrides
     sweep.jobs.push_back(std::move(job));
   }
   batch_size(request.base.config, sweep.jobs.size());  // a bad value must not leave a sweep dir behind

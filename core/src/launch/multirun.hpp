@@ -17,8 +17,7 @@
 namespace hydra::internal {
 
 struct MultirunRequest {
-  ComposeRequest compose;  // the base request: overrides as typed (sweeps included), mode MULTIRUN
-  std::vector<Override> overrides;  // compose.overrides, parsed
+  ComposeRequest compose;  // the base request: the command line's overrides (sweeps included), mode MULTIRUN
   ComposedConfig base;     // composed from it (sweeps left out)
   TaskFunction task;
   std::chrono::system_clock::time_point now;

@@ -203,7 +203,7 @@ void append_overrides(Config& whole, const std::string& which, const std::vector
 
 }  // namespace
 
-RerunJob load_rerun(const std::string& target, const std::vector<std::string>& overrides, bool multirun) {
+RerunJob load_rerun(const std::string& target, const std::vector<Override>& overrides, bool multirun) {
   if (multirun)
     throw UserError(std::string(kFlag) + " reruns one job; it cannot be combined with --multirun (-m)");
   Saved saved = locate(target);

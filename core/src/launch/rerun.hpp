@@ -26,7 +26,7 @@ struct RerunJob {
 // file with a `hydra` node (PickleJobInfoCallback's job_config.yaml).
 // Throws UserError, one line naming the file: missing, unreadable or garbled input, a group or
 // sweep override, --multirun.
-RerunJob load_rerun(const std::string& target, const std::vector<std::string>& overrides, bool multirun);
+RerunJob load_rerun(const std::string& target, const std::vector<Override>& overrides, bool multirun);
 
 // The one warning that says the option is experimental (HYDRA logging must be on).
 void warn_experimental_rerun(const RerunJob& rerun);
