@@ -308,24 +308,34 @@ TEST_F(SlurmLauncher, ARequeuedTaskIsReportedFromItsSecondRun) {
   ChildProcess child(slurm_argv({"fail=wait_for_file,none", "+wait_file=" + go.string(), "hydra.sweep.dir=s"}),
                      dir.path());
   const fs::path sweep = dir.path() / "s";
-  std::string id;
-  std::smatch pid;
+  std::string id, pid;
   ASSERT_TRUE(eventually(
       [&] {
         id = array_id(sweep);
         const std::string out = id.empty() ? std::string() : task_output(sweep, id, 0);
-        return std::regex_search(out, pid, std::regex(R"(WAITING pid=(\d+))"));
+        std::smatch m;
+        if (std::regex_search(out, m, std::regex(R"(WAITING pid=(\d+))"))) pid = m[1].str();
+        return !pid.empty();
       },
       30s))
       << "task 0 did not start";
-  const fs::path first_run = fs::path("/proc") / pid[1].str();
+  const fs::path first_run = fs::path("/proc") / pid;
   auto requeue = slurm_command({"scontrol", "requeue", id + "_0"});
   ASSERT_EQ(requeue.exit_code, 0) << requeue.err;
   // Only once the first run is gone may the file let a run finish: the second one must.
   ASSERT_TRUE(eventually([&] { return !fs::exists(first_run); }, 30s)) << "the first run was not stopped";
   std::ofstream(go).put('\n');
-  auto release = slurm_command({"scontrol", "update", "JobId=" + id + "_0", "StartTime=now"});
-  ASSERT_EQ(release.exit_code, 0) << release.err;
+  // The hold is set when the requeue completes, which may be after a first StartTime=now: lift it
+  // while the task is pending, until it runs (or has run).
+  ASSERT_TRUE(eventually(
+      [&] {
+        const std::string state = slurm_command({"squeue", "-h", "-j", id + "_0", "-o", "%T"}).out;
+        if (state.find("PENDING") == std::string::npos) return state.find("REQUEUED") == std::string::npos;
+        slurm_command({"scontrol", "update", "JobId=" + id + "_0", "StartTime=now"});
+        return false;
+      },
+      60s))
+      << "the requeued task did not start again";
   auto r = child.wait(std::chrono::seconds(90));
   EXPECT_EQ(r.signal, 0) << "the launcher hung and was killed\n" << r.out;
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
