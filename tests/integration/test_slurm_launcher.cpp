@@ -301,6 +301,39 @@ TEST_F(SlurmLauncher, ScancelOfAnArrayWithPendingTasksFailsEveryTaskCancelled) {
   EXPECT_EQ(r.out.find(end), r.out.rfind(end)) << r.out;
 }
 
+// Two sweeps into one fixed sweep dir on the cluster: the second waits for the first, and each
+// reports exactly its own jobs (the array's spec files are named for their sweep).
+TEST_F(SlurmLauncher, SecondSweepIntoTheSameDirWaitsAndEachReportsItsOwnJobs) {
+  const fs::path go = dir.path() / "go";
+  ChildProcess first(slurm_argv({"hydra.sweep.dir=shared", "foo=a,b", "fail=wait_for_file", "+wait_file=" + go.string()}),
+                     dir.path());
+  const fs::path sweep = dir.path() / "shared";
+  ASSERT_TRUE(eventually(
+      [&] {
+        const std::string id = array_id(sweep);
+        return !id.empty() && task_output(sweep, id, 0).find("WAITING") != std::string::npos;
+      },
+      30s))
+      << "task 0 of the first sweep did not start";
+  ChildProcess second(slurm_argv({"hydra.sweep.dir=shared", "foo=c,d,e"}), dir.path());
+  const bool waited = second.wait_for_output("is in use by another sweep: waiting", std::chrono::seconds(30));
+  std::ofstream(go).put('\n');
+  auto a = first.wait(std::chrono::seconds(90));
+  auto b = second.wait(std::chrono::seconds(90));
+  ASSERT_TRUE(waited) << b.out << b.err;
+  ASSERT_EQ(a.exit_code, 0) << a.out << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
+  EXPECT_NE(a.out.find("cb1.on_multirun_end config_name=config jobs=2"), std::string::npos) << a.out;
+  EXPECT_NE(b.out.find("cb1.on_multirun_end config_name=config jobs=3"), std::string::npos) << b.out;
+  EXPECT_EQ(b.out.find("ret-a"), std::string::npos) << b.out;
+  EXPECT_EQ(a.out.find("ret-c"), std::string::npos) << a.out;
+  for (auto [n, foo] : {std::pair{0, "c"}, {1, "d"}, {2, "e"}}) {
+    const std::string ret = read_text(sweep / std::to_string(n) / ".hydra/job_return.yaml");
+    EXPECT_NE(ret.find("status: COMPLETED\n"), std::string::npos) << n << "\n" << ret;
+    EXPECT_NE(ret.find(std::string("foo=") + foo), std::string::npos) << n << "\n" << ret;
+  }
+}
+
 // A task requeued while it runs (scontrol requeue: REQUEUED, then PENDING) is waited for again and
 // reported from its second run; SLURM holds a requeued task back 120 s, which StartTime=now lifts.
 TEST_F(SlurmLauncher, ARequeuedTaskIsReportedFromItsSecondRun) {
