@@ -1,5 +1,6 @@
 // The config files of a search path, as Hydra's ConfigRepository sees them: each file loaded
-// once per compose, its `# @package` header and its defaults list parsed.
+// once per repository (one compose, or all the jobs of a sweep's ComposeSession), its
+// `# @package` header and its defaults list parsed.
 #pragma once
 
 #include "config/config_source.hpp"
