@@ -2,6 +2,7 @@
 // a job SIGKILLed mid-sweep, two runs claiming the same time-stamped dir, and a job whose dir is
 // full (ENOSPC) or read-only (EROFS). Whatever happens: no crash, no lost or half-written record.
 #include "support/apps.hpp"
+#include "support/mounts.hpp"
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
@@ -271,41 +272,6 @@ TEST(SameSecond, FixedRunDirIsReused) {
 // ---- 4. A job's dir full (ENOSPC) or read-only (EROFS) during a sweep ----
 
 namespace {
-
-// A mount over a dir for the length of a test; GTEST_SKIPs where mounting is not allowed.
-class ScopedMount {
- public:
-  ~ScopedMount() {
-    if (!target_.empty()) ::umount2(target_.c_str(), MNT_DETACH);
-  }
-  // A tmpfs of `bytes` at `target`.
-  bool tiny_tmpfs(const fs::path& target, std::size_t bytes) {
-    fs::create_directories(target);
-    std::string options = "size=" + std::to_string(bytes);
-    if (::mount("tmpfs", target.c_str(), "tmpfs", 0, options.c_str()) != 0) return fail("tmpfs", target);
-    target_ = target;
-    return true;
-  }
-  // `target` bound onto itself, read-only.
-  bool read_only(const fs::path& target) {
-    fs::create_directories(target);
-    if (::mount(target.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0) return fail("bind", target);
-    target_ = target;
-    if (::mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0)
-      return fail("read-only remount", target);
-    return true;
-  }
-  const std::string& why_not() const { return why_not_; }
-
- private:
-  bool fail(const std::string& what, const fs::path& target) {
-    why_not_ = "cannot " + what + " mount " + target.string() + ": " + std::strerror(errno) +
-               " (needs root and mount permission)";
-    return false;
-  }
-  fs::path target_;
-  std::string why_not_;
-};
 
 // A 3-job sweep whose job 1 has `mount` over its dir: job 1 fails naming `errno_name` and the
 // path, jobs 0 and 2 complete, and nothing half-written is left.

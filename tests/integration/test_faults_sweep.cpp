@@ -2,6 +2,7 @@
 // data, and an error outside a job never aborts a sweep silently. Each test waits on events (a
 // line on a pipe, a file, a pidfd), never on a fixed sleep.
 #include "support/apps.hpp"
+#include "support/mounts.hpp"
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
@@ -105,32 +106,6 @@ int run_with_stdout(const std::vector<std::string>& argv, const fs::path& cwd, S
   return status;
 }
 
-// A mount over a dir for the length of a test; GTEST_SKIPs where mounting is not allowed.
-class ScopedMount {
- public:
-  ~ScopedMount() {
-    if (!target_.empty()) ::umount2(target_.c_str(), MNT_DETACH);
-  }
-  // A tmpfs at `target`, filled up: no write there succeeds.
-  bool full_tmpfs(const fs::path& target) {
-    fs::create_directories(target);
-    if (::mount("tmpfs", target.c_str(), "tmpfs", 0, "size=64k") != 0) {
-      why_not_ = "cannot mount a tmpfs on " + target.string() + ": " + std::strerror(errno) + " (needs root)";
-      return false;
-    }
-    target_ = target;
-    std::ofstream filler(target / "filler", std::ios::binary);
-    const std::string block(4096, 'x');
-    while (filler.write(block.data(), static_cast<std::streamsize>(block.size())) && filler.flush()) {
-    }
-    return true;
-  }
-  const std::string& why_not() const { return why_not_; }
-
- private:
-  fs::path target_;
-  std::string why_not_;
-};
 
 const std::vector<std::string> kLaunchers = {"basic", "process"};
 
@@ -230,6 +205,44 @@ TEST(LaunchFailure, FullDiskForTheJobSpecsFailsEveryJobWithTheReason) {
     EXPECT_EQ(job_status(dir.path() / "sweep" / n), "FAILED");
   }
   EXPECT_EQ(count(r.err, "Error executing job with overrides"), 3u) << r.err;
+}
+
+// The sweep dir made read-only while job 0 runs (after on_multirun_start): job 0, which cannot
+// write its record, and the jobs that cannot be started are FAILED naming EROFS; on_multirun_end
+// sees all of them once; the exit code is 1.
+TEST(LaunchFailure, SweepDirMadeReadOnlyMidSweepFailsEveryJobLeftWithTheReason) {
+  for (const std::string& launcher : kLaunchers) {
+    SCOPED_TRACE(launcher);
+    ScratchDir dir;
+    const fs::path go = dir.path() / "go";
+    std::vector<std::string> args = {"-m", "hydra/launcher=" + launcher, "hydra.sweep.dir=sweep", "foo=a,b,c",
+                                     "fail=wait_for_file", "+wait_file=" + go.string()};
+    if (launcher == "process") args.push_back("hydra.launcher.n_jobs=1");
+    ChildProcess sweep(lifecycle_argv(args), dir.path());
+    ASSERT_TRUE(sweep.wait_for_output("WAITING", std::chrono::seconds(30))) << sweep.out_so_far();
+    ScopedMount mount;
+    if (!mount.read_only(dir.path() / "sweep")) {
+      touch(go);
+      sweep.wait();
+      GTEST_SKIP() << mount.why_not();
+    }
+    touch(go);
+    auto r = sweep.wait();
+    ASSERT_EQ(r.signal, 0) << r.err;
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_EQ(count(r.out, "cb1.on_multirun_end config_name=config jobs=3\n"), 1u) << r.out;
+    // Out of process, job 0 cannot hand its JobReturn back either (its return file is in the
+    // sweep dir): its record says so, and its own line names EROFS.
+    const std::string job0_reason = launcher == "process" ? "exit code 1 without a JobReturn" : "\\(EROFS\\)";
+    EXPECT_TRUE(std::regex_search(r.out, std::regex("#0 FAILED \\([^)]*\\): [^\n]*" + job0_reason))) << r.out;
+    if (launcher == "process") {
+      EXPECT_TRUE(std::regex_search(r.out, std::regex("#0: Cannot write [^\n]*job_return.yaml: [^\n]*\\(EROFS\\)")))
+          << r.out;
+    }
+    for (std::string n : {"1", "2"})
+      EXPECT_TRUE(std::regex_search(r.out, std::regex("#" + n + " FAILED \\([^)]*\\): [^\n]*\\(EROFS\\)"))) << n << "\n" << r.out;
+    EXPECT_EQ((r.out + r.err).find("terminate called"), std::string::npos) << r.err;
+  }
 }
 
 // A sweep dir that cannot be created: one error line, exit 1, nothing run, and on_multirun_end
