@@ -109,6 +109,11 @@ function(hydra_add_app name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${_hydra_core} ${ARG_LINK_LIBRARIES})
   target_link_options(${name} PRIVATE "LINKER:--export-dynamic-symbol=hydracb__*")
+  # In hydra-cpp's own tree, building an app builds the launchers it finds next to libhydra_core:
+  # `--target my_app` alone must leave `my_app -m ...` working. (An installed SDK has them.)
+  if(TARGET hydra_launchers)
+    add_dependencies(${name} hydra_launchers)
+  endif()
   # Installed in <prefix>/bin: find libhydra_core in <prefix>/lib wherever the prefix moves, and
   # in hydra-cpp's own prefix when the app is installed elsewhere.
   # (The build tree keeps absolute RPATHs: a copy of a built app still finds the library.)
