@@ -183,18 +183,11 @@ expect_in_order(debug "${debug_out}" "[hydra plugins] search path: " "${plugins}
                 "[hydra plugins]   candidate ${plugins}/acme/libcallbacks.so" "agrees with its manifest"
                 "found factory 'RunLogger'")
 
-# MULTIRUN, when the installed package has its launcher (another part of hydra-cpp).
-run(multirun DIR "${WORK}/run_cli" ANY_RC COMMAND "${app}" --plugin-dir "${plugins}" -m lr=0.1,0.2)
-if(multirun_out MATCHES "Error locating target 'hydra\\.launchers\\.")
-  message(STATUS "[multirun] skipped: the installed package has no MULTIRUN launcher yet")
-else()
-  if(NOT multirun_rc EQUAL 0)
-    message(FATAL_ERROR "[multirun] exited ${multirun_rc}:\n${multirun_out}")
-  endif()
-  expect_in_order(multirun "${multirun_out}" "demo: on_multirun_start config" "demo: on_job_start #0"
-                  "demo: on_job_end #0 COMPLETED" "demo: on_job_start #1" "demo: on_job_end #1 COMPLETED"
-                  "demo: on_multirun_end 2 jobs")
-endif()
+# MULTIRUN through the installed package's own launchers: a package without them fails here.
+run(multirun DIR "${WORK}/run_cli" COMMAND "${app}" --plugin-dir "${plugins}" -m lr=0.1,0.2)
+expect_in_order(multirun "${multirun_out}" "demo: on_multirun_start config" "demo: on_job_start #0"
+                "demo: on_job_end #0 COMPLETED" "demo: on_job_start #1" "demo: on_job_end #1 COMPLETED"
+                "demo: on_multirun_end 2 jobs")
 
 # --- 5. diagnostics from the installed tool -----------------------------------------------------
 set(tool "${stage}/bin/hydra-plugins")
