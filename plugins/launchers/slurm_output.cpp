@@ -177,6 +177,17 @@ std::optional<std::string> parse_sbatch_id(std::string_view out) {
   return std::string(out);
 }
 
+bool sbatch_found_no_cluster(std::string_view err) {
+  static constexpr std::string_view kSigns[] = {
+      "Could not establish a configuration source",  // no slurm.conf, no DNS SRV record
+      "Unable to contact slurm controller",           // slurmctld not running or not reachable
+      "Protocol authentication error",                // munged not running
+  };
+  for (std::string_view sign : kSigns)
+    if (err.find(sign) != std::string_view::npos) return true;
+  return false;
+}
+
 std::string sbatch_reason(std::string_view err) {
   const std::string_view prefix = "sbatch: error: ";
   std::string errors;

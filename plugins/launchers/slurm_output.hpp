@@ -84,4 +84,9 @@ std::optional<std::string> parse_sbatch_id(std::string_view out);
 // comes before "Batch job submission failed: ..."), else the last non-empty line; "" when empty.
 std::string sbatch_reason(std::string_view err);
 
+// Whether sbatch's stderr says that no cluster could be reached at all, rather than that this
+// array was refused: no slurm.conf and no DNS SRV record, the controller down, or no munge
+// daemon to authenticate with.
+bool sbatch_found_no_cluster(std::string_view err);
+
 }  // namespace hydra_slurm

@@ -406,6 +406,23 @@ TEST_F(SlurmLauncher, MissingClusterOrClientToolsAreClearErrors) {
   auto no_sbatch = run_process(slurm_argv({"foo=a"}), dir.path(), {{"PATH", "/nonexistent"}});
   EXPECT_EQ(no_sbatch.exit_code, 1);
   EXPECT_NE(no_sbatch.err.find("'sbatch' not found on PATH"), std::string::npos) << no_sbatch.err;
+  // No cluster to be found at all (SLURM_CONF unset, no /etc/slurm/slurm.conf, no DNS SRV
+  // record): one line that says so and where to get one, every job FAILED with it, exit 1.
+  if (!fs::exists("/etc/slurm/slurm.conf")) {
+    std::string command = "unset SLURM_CONF && exec";
+    for (const auto& arg : slurm_argv({"foo=a,b"})) command += " '" + arg + "'";
+    auto none = run_process({"/bin/sh", "-c", command}, dir.path());
+    EXPECT_EQ(none.exit_code, 1) << none.out << none.err;
+    const std::string line = "SLURM launcher: no SLURM cluster is reachable (sbatch: ";
+    EXPECT_NE(none.err.find(line), std::string::npos) << none.err;
+    EXPECT_NE(none.err.find("see the README's 'Try the SLURM launcher locally' (cmake/slurm/start-local-slurm.sh)"),
+              std::string::npos)
+        << none.err;
+    EXPECT_NE(none.out.find("cb1.on_multirun_end config_name=config jobs=2"), std::string::npos) << none.out;
+    EXPECT_TRUE(std::regex_search(none.out, std::regex("#1 FAILED \\(foo=b\\): [^\n]*not run: the launcher failed: "
+                                                         "SLURM launcher: no SLURM cluster is reachable")))
+        << none.out;
+  }
   auto bad = run_process(slurm_argv({"foo=a", "+hydra.launcher.additional_parameters.wait=true"}), dir.path());
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("--wait is not allowed"), std::string::npos) << bad.err;

@@ -130,3 +130,13 @@ TEST(SlurmOutput, SbatchIdAndReason) {
   EXPECT_EQ(sbatch_reason("something odd\n"), "something odd");
   EXPECT_EQ(sbatch_reason(""), "");
 }
+
+// sbatch's stderr when no cluster can be reached at all (recorded with slurm-wlm 22.05): no
+// slurm.conf and no DNS SRV record; munged not running; slurmctld not running. A refused array
+// (bad partition, too much memory) is not that.
+TEST(SlurmOutput, SbatchFindingNoClusterIsToldFromARefusedArray) {
+  for (const char* file : {"sbatch_no_config_source.err", "sbatch_no_munge.err", "sbatch_no_controller.err"})
+    EXPECT_TRUE(sbatch_found_no_cluster(recorded(file))) << file;
+  for (const char* file : {"sbatch_invalid_partition.err", "sbatch_too_much_memory.err"})
+    EXPECT_FALSE(sbatch_found_no_cluster(recorded(file))) << file;
+}
