@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cmake/setup-deps.sh --slurm
+cmake/setup-deps.sh --tests
 
 # The SLURM launcher tests (ctest label `slurm`) run against a real single-node cluster on
 # localhost, found through SLURM_CONF; it is stopped whatever happens.
