@@ -347,16 +347,17 @@ class SlurmLauncher : public hydra::Launcher {
       std::vector<std::string> argv = sbatch_argv(array_ranges(indices), job_name, launcher_dir, script);
       CommandResult r = run_command(argv, Seconds(command_timeout_s_));
       const std::optional<std::string> id = hydra_slurm::parse_sbatch_id(r.out);
-      if (r.spawn_error == 0 && !r.timed_out && r.signal == 0 && r.exit_code != 0 &&
-          hydra_slurm::sbatch_found_no_cluster(r.err)) {
+      // sbatch ran and said no (rather than failing to run, hanging or dying).
+      const bool refused = r.spawn_error == 0 && !r.timed_out && r.signal == 0 && r.exit_code != 0;
+      if (refused && hydra_slurm::sbatch_found_no_cluster(r.err)) {
         cancel_all(arrays);  // arrays submitted before this one
         throw std::runtime_error("SLURM launcher: no SLURM cluster is reachable (sbatch: " +
                                  hydra_slurm::sbatch_reason(r.err) +
                                  "). Point SLURM_CONF at your cluster's slurm.conf, or start a local one: see the "
                                  "README's 'Try the SLURM launcher locally' (cmake/slurm/start-local-slurm.sh)");
       }
-      if (r.spawn_error == 0 && !r.timed_out && r.signal == 0 && r.exit_code != 0) {
-        // sbatch ran and refused (bad partition, too much memory, ...): every job not submitted
+      if (refused) {
+        // sbatch refused (bad partition, too much memory, ...): every job not submitted
         // is FAILED with sbatch's reason; the arrays already submitted are waited for as usual.
         reject_unsubmitted(jobs, arrays, a, join_argv(argv), command_error(argv, r), hydra_slurm::sbatch_reason(r.err), context,
                            unsubmitted);

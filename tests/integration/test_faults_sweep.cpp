@@ -266,11 +266,10 @@ TEST(LaunchFailure, SweepDirThatCannotBeCreatedStillEndsTheMultirun) {
 // "Cannot find primary config".
 TEST(LaunchFailure, FewFileDescriptorsAndSixtyJobsAtOnce) {
   ScratchDir dir;
-  std::string command = "ulimit -n 64 && exec";
-  for (const auto& arg : lifecycle_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=60",
-                                         "hydra.sweep.dir=sweep", "+n=range(60)"}))
-    command += " '" + arg + "'";
-  auto r = run_process({"/bin/sh", "-c", command}, dir.path());
+  auto r = run_after_shell_setup("ulimit -n 64",
+                                 lifecycle_argv({"-m", "hydra/launcher=process", "hydra.launcher.n_jobs=60",
+                                                 "hydra.sweep.dir=sweep", "+n=range(60)"}),
+                                 dir.path());
   ASSERT_EQ(r.signal, 0) << r.err;
   EXPECT_EQ((r.out + r.err).find("Cannot find primary config"), std::string::npos) << r.out << r.err;
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;

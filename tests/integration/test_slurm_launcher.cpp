@@ -409,9 +409,7 @@ TEST_F(SlurmLauncher, MissingClusterOrClientToolsAreClearErrors) {
   // No cluster to be found at all (SLURM_CONF unset, no /etc/slurm/slurm.conf, no DNS SRV
   // record): one line that says so and where to get one, every job FAILED with it, exit 1.
   if (!fs::exists("/etc/slurm/slurm.conf")) {
-    std::string command = "unset SLURM_CONF && exec";
-    for (const auto& arg : slurm_argv({"foo=a,b"})) command += " '" + arg + "'";
-    auto none = run_process({"/bin/sh", "-c", command}, dir.path());
+    auto none = run_after_shell_setup("unset SLURM_CONF", slurm_argv({"foo=a,b"}), dir.path());
     EXPECT_EQ(none.exit_code, 1) << none.out << none.err;
     const std::string line = "SLURM launcher: no SLURM cluster is reachable (sbatch: ";
     EXPECT_NE(none.err.find(line), std::string::npos) << none.err;

@@ -341,13 +341,7 @@ ComposedConfig ComposeSession::compose(const std::vector<Override>& overrides) {
     if (s.merged.size() == kMergedKept) s.merged.clear();
     it = s.merged.emplace(composer.tree_key(), std::move(merged)).first;
   }
-  MergedDefaults copy;
-  copy.root = it->second.root;
-  copy.tree.rows = it->second.tree.rows;
-  copy.tree.lines = it->second.tree.lines;
-  copy.tree.choices = it->second.tree.choices;
-  copy.tree.missing_choice = it->second.tree.missing_choice;
-  return composer.finish(std::move(copy));
+  return composer.finish(it->second);  // a copy: the kept one serves the next job
 }
 
 std::vector<std::pair<std::string, std::vector<std::string>>> list_config_groups(

@@ -138,6 +138,17 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
   return child.wait();
 }
 
+ProcessResult run_after_shell_setup(const std::string& setup, const std::vector<std::string>& argv,
+                                    const fs::path& cwd) {
+  std::string command = setup + " && exec";
+  for (const auto& arg : argv) {
+    command += " '";
+    for (char c : arg) command += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    command += '\'';
+  }
+  return run_process({"/bin/sh", "-c", command}, cwd);
+}
+
 ScratchDir::ScratchDir() {
   std::random_device rd;
   path_ = fs::path(HYDRA_TEST_BINARY_DIR) / "scratch" / ("t" + std::to_string(::getpid()) + "_" + std::to_string(rd()));

@@ -51,6 +51,11 @@ class ChildProcess {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
                           const std::map<std::string, std::string>& env = {});
 
+// `argv` run by /bin/sh after `setup` (`ulimit -n 64`, `unset SLURM_CONF`): what a test needs
+// the shell for, with every argument quoted.
+ProcessResult run_after_shell_setup(const std::string& setup, const std::vector<std::string>& argv,
+                                    const std::filesystem::path& cwd);
+
 // A fresh empty dir under the build tree, removed when the test ends.
 class ScratchDir {
  public:
